@@ -1,0 +1,7 @@
+"""One module per command; `COMMANDS` is what `reconciler.cli` registers."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

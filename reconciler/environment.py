@@ -1,0 +1,92 @@
+"""The model of `environments/<env>/environment.yaml`: target org, policy, variables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DEFAULT_ACHIEVEMENTS_PATH = "/api/v2/wem/achievements"
+
+Scalar = str | int | float | bool
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmbeddedEmulator(_Strict):
+    """Run against the emulator in-process, its state persisted to `state` between runs."""
+
+    state: str = Field(
+        default=".reconciler/emulator-state.json",
+        description="State file, relative to the folder that holds environments/.",
+    )
+
+
+class Target(_Strict):
+    """Exactly one of: a Genesys region, an explicit base URL, or the embedded emulator."""
+
+    region: str | None = Field(
+        default=None,
+        description="Region name as Genesys's Terraform provider spells it, e.g. us-east-1. "
+        "GENESYSCLOUD_REGION overrides it.",
+    )
+    base_url: str | None = Field(
+        default=None, description="Explicit API base URL, e.g. a loopback emulator."
+    )
+    emulator: EmbeddedEmulator | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Target:
+        chosen = [x for x in (self.region, self.base_url, self.emulator) if x is not None]
+        if len(chosen) != 1:
+            raise ValueError("set exactly one of region, base_url or emulator")
+        return self
+
+
+class Policy(_Strict):
+    """What apply may do beyond creating and updating."""
+
+    allow_removals: bool = Field(
+        default=False,
+        description="Deactivate profiles, disable profile metrics and delete external metrics "
+        "and achievements that no manifest declares.",
+    )
+    allow_replace: bool = Field(
+        default=False,
+        description="Allow delete + create of an external metric whose unit changed "
+        "(also --allow-replace).",
+    )
+    protected: tuple[str, ...] = Field(
+        default=(), description="Names of live objects the tool must never change or remove."
+    )
+
+
+class Push(_Strict):
+    """Settings of the KPI push for this environment."""
+
+    time_zone: str = Field(
+        default="UTC",
+        description="IANA zone used for agents with no WFM business unit (the org's zone).",
+    )
+
+
+class Environment(_Strict):
+    """An environment: its target org, policy, variables and what it extends."""
+
+    extends: str | None = Field(
+        default=None, description="Environment whose resources are the base."
+    )
+    target: Target
+    policy: Policy = Policy()
+    variables: dict[str, Scalar] = Field(
+        default_factory=dict, description="Values substituted for ${var.NAME} in resource files."
+    )
+    achievements_path: Annotated[str, Field(pattern=r"^/")] = Field(
+        default=DEFAULT_ACHIEVEMENTS_PATH,
+        description="Base path of the WEM achievements API (documented by seed 001, not by "
+        "Genesys's published API).",
+    )
+    rate_limit_per_minute: int = Field(default=300, ge=1)
+    push: Push = Push()

@@ -1,0 +1,255 @@
+"""Pydantic models of the manifests: the desired state, and the shape live state is normalised into.
+
+External metrics and profiles use Genesys's own field names (camelCase, as in the API and its
+docs); achievements use the snake_case payload of the WEM achievements API as seed 001 shows it.
+Every model is strict: unknown keys are errors, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, validate_default=True)
+
+
+class _Camel(_Strict):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+# --- enums (values exactly as the Genesys API spells them) -------------------------------------
+
+
+class Unit(StrEnum):
+    SECONDS = "Seconds"
+    PERCENT = "Percent"
+    NUMBER = "Number"
+    CURRENCY = "Currency"
+
+
+class ObjectiveType(StrEnum):
+    HIGHER_IS_BETTER = "HigherIsBetter"
+    LOWER_IS_BETTER = "LowerIsBetter"
+    TARGET_AREA = "TargetArea"
+
+
+class ZoneType(StrEnum):
+    GOOD = "Good"
+    TARGET = "Target"
+    GREAT = "Great"
+    OUT = "Out"
+
+
+class DirectionType(StrEnum):
+    UP = "Up"
+    DOWN = "Down"
+    FLAT = "Flat"
+
+
+class IntervalType(StrEnum):
+    DAY = "Day"
+    WEEK = "Week"
+    MONTH = "Month"
+
+
+class TimeDisplayUnit(StrEnum):
+    NONE = "None"
+    SECONDS = "Seconds"
+    MINUTES = "Minutes"
+    HOURS = "Hours"
+
+
+class AchievementType(StrEnum):
+    ACHIEVEMENT = "ACHIEVEMENT"
+
+
+class CompletionType(StrEnum):
+    ONCE = "ONCE"
+    REPEATABLE = "REPEATABLE"
+
+
+class ScopeType(StrEnum):
+    ONCE = "ONCE"
+    DAILY = "DAILY"
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+    ALL_TIME = "ALL_TIME"
+
+
+class Operator(StrEnum):
+    GT = "GT"
+    GTE = "GTE"
+    LT = "LT"
+    LTE = "LTE"
+    EQ = "EQ"
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
+# --- external metric definitions ----------------------------------------------------------------
+
+
+class ExternalMetric(_Camel):
+    """An external metric definition (`/api/v2/employeeperformance/externalmetrics/definitions`)."""
+
+    name: Name
+    unit: Unit
+    unit_definition: str | None = Field(
+        default=None, description="Free text qualifying the unit, e.g. USD for Currency."
+    )
+    precision: int = Field(ge=0, le=5, description="Decimal places shown, 0-5.")
+    default_objective_type: ObjectiveType
+    enabled: bool = True
+
+
+# --- profiles and their metrics -------------------------------------------------------------------
+
+
+class ReportingInterval(_Camel):
+    interval_type: IntervalType
+    interval_value: int = Field(ge=1)
+
+
+class Zone(_Camel):
+    """One objective zone; values and points are integers in the Genesys API."""
+
+    label: Name
+    zone_type: ZoneType
+    direction_type: DirectionType
+    lower_limit_value: int | None = None
+    upper_limit_value: int | None = None
+    lower_limit_points: int
+    upper_limit_points: int
+
+
+class Target(_Strict):
+    """The seed-000 shorthand: `{value: 10000, points: 100}` means "10,000 earns 100 points".
+
+    `direction` defaults to the external metric's objective type; a native metric needs it.
+    """
+
+    value: int = Field(ge=0)
+    points: int = Field(ge=0)
+    direction: Literal["HigherIsBetter", "LowerIsBetter"] | None = None
+
+
+class ProfileMetric(_Camel):
+    """A metric inside a profile: what it measures (by name) and its objective."""
+
+    name: Name
+    external_metric: Name | None = Field(
+        default=None, description="Name of an external metric declared in the manifests."
+    )
+    native_metric: Name | None = Field(
+        default=None, description="Name of a native Genesys metric, e.g. Average Handle Time."
+    )
+    precision: int | None = Field(default=None, ge=0, le=5)
+    time_display_unit: TimeDisplayUnit | None = None
+    enabled: bool = True
+    target: Target | None = None
+    zones: tuple[Zone, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_source_one_objective(self) -> ProfileMetric:
+        if (self.external_metric is None) == (self.native_metric is None):
+            raise ValueError("set exactly one of externalMetric or nativeMetric")
+        if (self.target is None) == (self.zones is None):
+            raise ValueError("set exactly one of target or zones")
+        return self
+
+    @property
+    def measures(self) -> str:
+        return self.external_metric or self.native_metric or ""
+
+
+class Profile(_Camel):
+    """A gamification performance profile (`/api/v2/gamification/profiles`)."""
+
+    name: Name
+    description: str = ""
+    division: Name | None = Field(default=None, description="Division name; home by default.")
+    reporting_intervals: tuple[ReportingInterval, ...] = Field(
+        default=(ReportingInterval(interval_type=IntervalType.DAY, interval_value=30),),
+        max_length=2,
+    )
+    max_leaderboard_rank_size: int = Field(default=25, ge=1)
+    active: bool = True
+    metrics: tuple[ProfileMetric, ...] = Field(default=(), max_length=50)
+
+
+# --- achievements (seed 001) -------------------------------------------------------------------
+
+
+class Trigger(_Strict):
+    metric: Name = Field(description="Name of the metric (external or native) the trigger watches.")
+    operator: Operator
+    value: float
+    sustained_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Require the condition on this many consecutive days (hysteresis).",
+    )
+
+
+class EmailChannel(_Strict):
+    enabled: bool
+    subject: str | None = None
+    body: str | None = None
+
+    @model_validator(mode="after")
+    def _enabled_needs_text(self) -> EmailChannel:
+        if self.enabled and not (self.subject and self.body):
+            raise ValueError("an enabled email needs both subject and body")
+        return self
+
+
+class PushChannel(_Strict):
+    enabled: bool
+    title: str | None = None
+    body: str | None = None
+    deep_link: str | None = None
+
+    @model_validator(mode="after")
+    def _enabled_needs_text(self) -> PushChannel:
+        if self.enabled and not (self.title and self.body):
+            raise ValueError("an enabled push needs both title and body")
+        return self
+
+
+class Notifications(_Strict):
+    """Every channel is required: tenant defaults drift between environments (seed 001)."""
+
+    toast: bool
+    email: EmailChannel
+    push: PushChannel
+
+
+class Achievement(_Strict):
+    """An achievement with its notification templates, as seed 001 documents the payload."""
+
+    name: Name
+    description: str = ""
+    type: AchievementType = AchievementType.ACHIEVEMENT
+    completion_type: CompletionType
+    scope_type: ScopeType
+    trigger: Trigger
+    notifications: Notifications
+
+
+# --- the whole desired state ---
+
+KINDS: tuple[str, ...] = ("externalMetrics", "profiles", "achievements")
+
+
+class Resources(_Camel):
+    """The resources of one environment after loading, merging and substitution."""
+
+    external_metrics: tuple[ExternalMetric, ...] = ()
+    profiles: tuple[Profile, ...] = ()
+    achievements: tuple[Achievement, ...] = ()

@@ -1,0 +1,110 @@
+"""The Plan: a small, ordered, serialisable list of actions, and its stable JSON form.
+
+Pure data. The planner builds it, renderers print it, the applier executes it. Saved plans carry
+the checksum of the manifests and the fingerprint of the live objects they were made against, so
+an apply of a saved plan can refuse it as stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
+
+
+class Op(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"  # delete + create with a new id (an immutable field changed)
+    DEACTIVATE = "deactivate"  # deactivate a profile / disable a metric / delete what can be
+    NOOP = "no-op"
+    UNMANAGED = "unmanaged"  # live, declared by no manifest: reported, never touched
+    BLOCKED = "blocked"  # cannot be planned (ambiguous name, missing native metric, protected)
+
+
+#: Ops that write to the org when applied.
+WRITE_OPS = frozenset({Op.CREATE, Op.UPDATE, Op.REPLACE, Op.DEACTIVATE})
+
+
+class Kind(StrEnum):
+    """Resource kinds in dependency order (the order apply runs them in)."""
+
+    EXTERNAL_METRIC = "externalMetric"
+    PROFILE = "profile"
+    PROFILE_METRIC = "profileMetric"
+    ACHIEVEMENT = "achievement"
+
+
+KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
+
+
+class FieldChange(BaseModel):
+    """One field's before -> after; `path` is dotted, e.g. `objective.zones[0].upperLimitPoints`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    before: Any = None
+    after: Any = None
+
+
+class Action(BaseModel):
+    """What apply will do to one object.
+
+    `name` is the object's name; a profile metric is named `Profile Name/Metric Name`.
+    `desired` is the manifest's normalised form (manifest field names, names not ids);
+    `live_id` is the id of the live object acted on, if any.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    op: Op
+    kind: Kind
+    name: str
+    live_id: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    reason: str | None = None
+    desired: dict[str, Any] | None = None
+    source: str | None = Field(default=None, description="file:line of the declaration")
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind.value}.{self.name}"
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    format_version: int = FORMAT_VERSION
+    environment: str
+    actions: tuple[Action, ...] = ()
+    manifest_checksum: str = ""
+    live_fingerprint: str = ""
+
+    def counts(self) -> dict[Op, int]:
+        counter = Counter(action.op for action in self.actions)
+        return {op: counter.get(op, 0) for op in Op}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(action.op in WRITE_OPS for action in self.actions)
+
+    def to_json(self) -> str:
+        """The stable, saved form (`plan --out`); keys sorted so equal plans are equal text."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.model_validate_json(text)
+
+
+def checksum(data: Any) -> str:
+    """sha256 of the canonical JSON of `data`: equal data, equal checksum, on every machine."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
