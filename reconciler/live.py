@@ -1,0 +1,187 @@
+"""Live state: what the org holds for the kinds a manifest declares, read once per plan.
+
+`fetch` reads only what the plan needs: the lists of the declared kinds (paged by the client),
+one metrics list per live profile the manifest declares, and the catalogues names resolve
+against (native metric definitions, divisions). Independent reads run through `client.map`, so
+they share the client's concurrency bound and rate limiter.
+
+`LiveState.index()` turns the raw JSON into normalised objects keyed by plan address; the same
+index gives each address a fingerprint, which is how a saved plan is recognised as stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from . import normalize
+from .manifest import Manifest
+from .models import ObjectiveType
+from .plan import Kind, checksum
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+JSON = dict[str, Any]
+
+
+class ReadClient(Protocol):
+    """The part of `reconciler.client.GenesysClient` that reading live state uses."""
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
+    def list_external_metrics(self) -> list[JSON]: ...
+    def list_profiles(self) -> list[JSON]: ...
+    def list_profile_metrics(self, profile_id: str) -> list[JSON]: ...
+    def list_metric_definitions(self) -> list[JSON]: ...
+    def list_divisions(self) -> list[JSON]: ...
+    def get_home_division(self) -> JSON: ...
+    def list_achievements(self) -> list[JSON]: ...
+
+
+@dataclass(frozen=True)
+class LiveObject:
+    """One live object: its id, the JSON Genesys returned, and its normal form."""
+
+    id: str
+    raw: JSON
+    normalized: normalize.Normalized
+
+
+Address = tuple[Kind, str]
+
+
+@dataclass
+class LiveState:
+    """Raw live JSON. A kind that was not read is None (so it is neither planned nor removed)."""
+
+    external_metrics: list[JSON] | None = None
+    profiles: list[JSON] | None = None
+    profile_metrics: dict[str, list[JSON]] = field(default_factory=dict)  # profile id -> metrics
+    metric_definitions: list[JSON] = field(default_factory=list)
+    divisions: list[JSON] = field(default_factory=list)
+    home_division: JSON | None = None
+    achievements: list[JSON] | None = None
+
+    def lookup(self, manifest: Manifest | None = None) -> normalize.Lookup:
+        objective_types: dict[str, ObjectiveType] = {}
+        for raw in self.external_metrics or []:
+            value = str(raw.get("defaultObjectiveType"))
+            if raw.get("name") and value in ObjectiveType._value2member_map_:
+                objective_types[str(raw["name"])] = ObjectiveType(value)
+        if manifest is not None:
+            for metric in manifest.resources.external_metrics:
+                objective_types[metric.name] = metric.default_objective_type
+        divisions = {str(d.get("id")): str(d.get("name")) for d in self.divisions}
+        home = self.home_division or {}
+        home_name = home.get("name") or divisions.get(str(home.get("id")))
+        return normalize.Lookup(
+            external_metric_names={
+                str(m.get("id")): str(m.get("name")) for m in self.external_metrics or []
+            },
+            native_metric_names={
+                str(m.get("id")): str(m.get("name")) for m in self.metric_definitions
+            },
+            division_names=divisions,
+            home_division=str(home_name) if home_name else None,
+            objective_types=objective_types,
+        )
+
+    def index(self, lookup: normalize.Lookup) -> dict[Address, list[LiveObject]]:
+        """Live objects by plan address; more than one entry under an address is ambiguous."""
+        found: dict[Address, list[LiveObject]] = {}
+
+        def add(kind: Kind, name: str, raw: JSON, normalized: normalize.Normalized) -> None:
+            found.setdefault((kind, name), []).append(
+                LiveObject(str(raw.get("id")), raw, normalized)
+            )
+
+        for raw in self.external_metrics or []:
+            add(
+                Kind.EXTERNAL_METRIC, str(raw.get("name")), raw, normalize.live_external_metric(raw)
+            )
+        for raw in self.profiles or []:
+            profile_name = str(raw.get("name"))
+            add(Kind.PROFILE, profile_name, raw, normalize.live_profile(raw, lookup))
+            for metric in self.profile_metrics.get(str(raw.get("id")), []):
+                form = normalize.live_profile_metric(profile_name, metric, lookup)
+                address = normalize.profile_metric_name(profile_name, str(metric.get("name")))
+                add(Kind.PROFILE_METRIC, address, metric, form)
+        for raw in self.achievements or []:
+            add(
+                Kind.ACHIEVEMENT, str(raw.get("name")), raw, normalize.live_achievement(raw, lookup)
+            )
+        return found
+
+    def read_kinds(self) -> frozenset[Kind]:
+        kinds = set()
+        if self.external_metrics is not None:
+            kinds.add(Kind.EXTERNAL_METRIC)
+        if self.profiles is not None:
+            kinds.update({Kind.PROFILE, Kind.PROFILE_METRIC})
+        if self.achievements is not None:
+            kinds.add(Kind.ACHIEVEMENT)
+        return frozenset(kinds)
+
+
+def fingerprint(index: Mapping[Address, Sequence[LiveObject]], addresses: Iterable[Address]) -> str:
+    """Checksum of what the org holds under `addresses` (absence included).
+
+    A saved plan records this for the addresses it writes to; apply recomputes it and refuses
+    the plan if anything there changed since (someone edited, created or removed the object).
+    Normal forms, not raw JSON, so server bookkeeping (dateLastRefreshed) never stales a plan.
+    """
+    return checksum(
+        {
+            f"{kind.value}.{name}": sorted(
+                ([obj.id, obj.normalized] for obj in index.get((kind, name), ())),
+                key=lambda pair: str(pair[0]),
+            )
+            for kind, name in sorted(set(addresses))
+        }
+    )
+
+
+def declared_kinds(manifest: Manifest) -> frozenset[Kind]:
+    resources = manifest.resources
+    kinds = set()
+    if resources.external_metrics:
+        kinds.add(Kind.EXTERNAL_METRIC)
+    if resources.profiles:
+        kinds.update({Kind.PROFILE, Kind.PROFILE_METRIC})
+    if resources.achievements:
+        kinds.add(Kind.ACHIEVEMENT)
+    return frozenset(kinds)
+
+
+def fetch(
+    client: ReadClient, manifest: Manifest, *, kinds: frozenset[Kind] | None = None
+) -> LiveState:
+    """Read the live state a plan of `manifest` needs (or every kind in `kinds`, for export).
+
+    External metrics are read whenever anything is declared: profile metrics and achievement
+    triggers name them. Profile metrics are read only for live profiles the manifest declares
+    (one list each); unmanaged profiles are reported, not descended into.
+    """
+    wanted = declared_kinds(manifest) if kinds is None else kinds
+    all_profiles = kinds is not None
+    reads: dict[str, Callable[[], Any]] = {}
+    if wanted:
+        reads["external_metrics"] = client.list_external_metrics
+    if Kind.PROFILE in wanted:
+        reads["profiles"] = client.list_profiles
+        reads["divisions"] = client.list_divisions
+        reads["home_division"] = client.get_home_division
+    if Kind.PROFILE in wanted or Kind.ACHIEVEMENT in wanted:
+        reads["metric_definitions"] = client.list_metric_definitions
+    if Kind.ACHIEVEMENT in wanted:
+        reads["achievements"] = client.list_achievements
+    names = list(reads)
+    results = client.map(lambda name: reads[name](), names)
+    state = LiveState(**dict(zip(names, results, strict=True)))
+    if state.profiles:
+        declared = {profile.name for profile in manifest.resources.profiles}
+        ids = [str(p["id"]) for p in state.profiles if all_profiles or p.get("name") in declared]
+        metrics = client.map(client.list_profile_metrics, ids)
+        state.profile_metrics = dict(zip(ids, metrics, strict=True))
+    return state

@@ -1,0 +1,379 @@
+"""The planner: desired state (a Manifest) against live state (a LiveState) -> a Plan. Pure.
+
+Per object, by name: no live match -> create; one match -> no-op, update (field-level
+before -> after) or replace (an immutable field changed); several matches -> blocked, never
+"take the first". Live objects no manifest declares are unmanaged, or deactivated when the
+environment's policy allows removals (only for kinds the manifest declares at all, so an
+environment that manages no achievements never deletes them). Names are resolved to ids per
+org; a missing native metric, an unknown division or a protected object blocks that object
+alone and says why.
+
+Actions come out in execution order: creates and updates by kind (external metrics -> profiles
+-> profile metrics -> achievements), then removals in the reverse order, so nothing is removed
+while something planned still points at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepdiff import DeepDiff
+from deepdiff.helper import notpresent
+
+from . import normalize
+from .live import Address, LiveObject, LiveState, declared_kinds, fingerprint
+from .manifest import Manifest
+from .models import Profile
+from .plan import KIND_ORDER, WRITE_OPS, Action, FieldChange, Kind, Op, Plan
+
+#: External-metric fields Genesys cannot PATCH: a change means delete + create (a new id).
+IMMUTABLE_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.EXTERNAL_METRIC: ("unit", "unitDefinition"),
+}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    """Field-level changes from `before` (live) to `after` (desired), paths like `zones[0].label`.
+
+    Ordered by the desired form's field order, then path, so plans read like the manifest.
+    """
+    changes: list[tuple[tuple[int, str], FieldChange]] = []
+    order = {key: index for index, key in enumerate(after)}
+    tree = DeepDiff(dict(before), dict(after), view="tree", verbose_level=2)
+    for levels in tree.values():
+        for level in levels:
+            parts = level.path(output_format="list")
+            path = ""
+            for part in parts:
+                path += (
+                    f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+                )
+            old = None if level.t1 is notpresent else level.t1
+            new = None if level.t2 is notpresent else level.t2
+            key = (order.get(parts[0], len(order)) if parts else -1, path)
+            changes.append((key, FieldChange(path=path, before=old, after=new)))
+    return tuple(change for _, change in sorted(changes, key=lambda item: item[0]))
+
+
+@dataclass
+class _Planner:
+    manifest: Manifest
+    live: LiveState
+    allow_replace: bool
+    lookup: normalize.Lookup = field(init=False)
+    index: dict[Address, list[LiveObject]] = field(init=False)
+    actions: list[Action] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.lookup = self.live.lookup(self.manifest)
+        self.index = self.live.index(self.lookup)
+        self.policy = self.manifest.environment.policy
+        self.protected = set(self.policy.protected)
+        self.read = self.live.read_kinds()
+        self.removable = declared_kinds(self.manifest) if self.policy.allow_removals else set()
+        resources = self.manifest.resources
+        self.declared_external = {m.name for m in resources.external_metrics}
+        # Names something in the manifest points at: never removed, even if undeclared.
+        self.referenced = {
+            metric.external_metric
+            for profile in resources.profiles
+            for metric in profile.metrics
+            if metric.external_metric
+        } | {achievement.trigger.metric for achievement in resources.achievements}
+        self.blocked_external: set[str] = set()
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def add(self, op: Op, kind: Kind, name: str, **fields: Any) -> None:
+        source = self.manifest.sources.get((kind.value, name))
+        self.actions.append(Action(op=op, kind=kind, name=name, source=source, **fields))
+
+    def matches(self, kind: Kind, name: str) -> list[LiveObject]:
+        return self.index.get((kind, name), [])
+
+    def ambiguous(self, kind: Kind, name: str, found: Sequence[LiveObject]) -> None:
+        ids = ", ".join(sorted(obj.id for obj in found))
+        self.add(
+            Op.BLOCKED,
+            kind,
+            name,
+            reason=f"ambiguous name: {len(found)} live objects are named {name!r} ({ids})",
+        )
+
+    def compare(
+        self, kind: Kind, name: str, desired: dict[str, Any], live: LiveObject
+    ) -> tuple[FieldChange, ...] | None:
+        """Plan update/no-op for one matched object; returns the changes if the caller decides."""
+        changes = diff(live.normalized, desired)
+        if not changes:
+            self.add(Op.NOOP, kind, name, live_id=live.id)
+            return None
+        if name in self.protected:
+            self.add(
+                Op.BLOCKED,
+                kind,
+                name,
+                live_id=live.id,
+                changes=changes,
+                reason="protected by the environment's policy: the tool never changes it",
+            )
+            return None
+        return changes
+
+    def leftover(self, kind: Kind, name: str, obj: LiveObject, *, removable: bool) -> None:
+        """A live object no manifest declares: unmanaged, or removed when policy allows."""
+        if name in self.protected:
+            self.add(Op.UNMANAGED, kind, name, live_id=obj.id, reason="protected by policy")
+        elif kind in self.removable and removable:
+            self.add(Op.DEACTIVATE, kind, name, live_id=obj.id, reason=_REMOVAL[kind])
+        else:
+            self.add(Op.UNMANAGED, kind, name, live_id=obj.id)
+
+    # --- kinds ----------------------------------------------------------------------------------
+
+    def external_metrics(self) -> None:
+        for metric in self.manifest.resources.external_metrics:
+            desired = normalize.desired_external_metric(metric)
+            found = self.matches(Kind.EXTERNAL_METRIC, metric.name)
+            if len(found) > 1:
+                self.blocked_external.add(metric.name)
+                self.ambiguous(Kind.EXTERNAL_METRIC, metric.name, found)
+            elif not found:
+                self.add(Op.CREATE, Kind.EXTERNAL_METRIC, metric.name, desired=desired)
+            elif changes := self.compare(Kind.EXTERNAL_METRIC, metric.name, desired, found[0]):
+                self.external_metric_change(metric.name, desired, found[0], changes)
+        if Kind.EXTERNAL_METRIC not in self.read:
+            return
+        for (kind, name), found in sorted(self.index.items()):
+            if kind is not Kind.EXTERNAL_METRIC or name in self.declared_external:
+                continue
+            for obj in found:
+                if obj.raw.get("inUse") and Kind.EXTERNAL_METRIC in self.removable:
+                    self.add(
+                        Op.UNMANAGED,
+                        kind,
+                        name,
+                        live_id=obj.id,
+                        reason="in use by a profile metric, so it cannot be deleted",
+                    )
+                    continue
+                self.leftover(kind, name, obj, removable=name not in self.referenced)
+
+    def external_metric_change(
+        self, name: str, desired: dict[str, Any], live: LiveObject, changes: tuple[FieldChange, ...]
+    ) -> None:
+        immutable = [c.path for c in changes if c.path in IMMUTABLE_FIELDS[Kind.EXTERNAL_METRIC]]
+        if not immutable:
+            self.add(
+                Op.UPDATE,
+                Kind.EXTERNAL_METRIC,
+                name,
+                live_id=live.id,
+                changes=changes,
+                desired=desired,
+            )
+            return
+        what = " and ".join(immutable)
+        if live.raw.get("inUse"):
+            self.blocked_external.add(name)
+            self.add(
+                Op.BLOCKED,
+                Kind.EXTERNAL_METRIC,
+                name,
+                live_id=live.id,
+                changes=changes,
+                reason=f"{what} cannot be changed in place and the metric is in use by profile "
+                "metrics: a replace (delete + create) would break them",
+            )
+            return
+        reason = f"{what} cannot be changed in place: delete + create with a new id"
+        if not self.allow_replace:
+            reason += " (refused unless --allow-replace or policy.allow_replace)"
+        self.add(
+            Op.REPLACE,
+            Kind.EXTERNAL_METRIC,
+            name,
+            live_id=live.id,
+            changes=changes,
+            desired=desired,
+            reason=reason,
+        )
+
+    def profiles(self) -> None:
+        declared = {profile.name for profile in self.manifest.resources.profiles}
+        for profile in self.manifest.resources.profiles:
+            desired = normalize.desired_profile(profile, self.lookup)
+            found = self.matches(Kind.PROFILE, profile.name)
+            if len(found) > 1:
+                self.ambiguous(Kind.PROFILE, profile.name, found)
+                for metric in profile.metrics:
+                    self.add(
+                        Op.BLOCKED,
+                        Kind.PROFILE_METRIC,
+                        normalize.profile_metric_name(profile.name, metric.name),
+                        reason=f"its profile {profile.name!r} is ambiguous",
+                    )
+                continue
+            division = desired["division"]
+            if division is None or division not in self.lookup.division_names.values():
+                what = f"division {division!r} not found" if division else "no home division"
+                self.add(Op.BLOCKED, Kind.PROFILE, profile.name, reason=what + " in the org")
+            elif not found:
+                self.add(Op.CREATE, Kind.PROFILE, profile.name, desired=desired)
+            elif changes := self.compare(Kind.PROFILE, profile.name, desired, found[0]):
+                if any(change.path == "division" for change in changes):
+                    self.add(
+                        Op.BLOCKED,
+                        Kind.PROFILE,
+                        profile.name,
+                        live_id=found[0].id,
+                        changes=changes,
+                        reason="a profile cannot move to another division through the API",
+                    )
+                else:
+                    self.add(
+                        Op.UPDATE,
+                        Kind.PROFILE,
+                        profile.name,
+                        live_id=found[0].id,
+                        changes=changes,
+                        desired=desired,
+                    )
+            self.profile_metrics(profile, found[0] if found else None)
+        if Kind.PROFILE not in self.read:
+            return
+        for (kind, name), objs in sorted(self.index.items()):
+            if kind is Kind.PROFILE and name not in declared:
+                for obj in objs:
+                    self.leftover(kind, name, obj, removable=bool(obj.normalized["active"]))
+
+    def resolve_metric(self, metric_name: str, *, native: bool | None) -> str | None:
+        """None if the name resolves to exactly one metric, else why not.
+
+        `native` True/False restricts the search to native/external metrics; None (achievement
+        triggers) accepts either, and a name used by both is ambiguous.
+        """
+        if native is not True:
+            if metric_name in self.blocked_external:
+                return f"external metric {metric_name!r} is blocked"
+            if metric_name in self.declared_external:
+                return None
+        count = 0
+        if native is not False:
+            count += sum(1 for n in self.lookup.native_metric_names.values() if n == metric_name)
+        if native is not True:
+            count += len(self.matches(Kind.EXTERNAL_METRIC, metric_name))
+        what = {True: "native metric", False: "external metric", None: "metric"}[native]
+        if count == 0:
+            return f"{what} {metric_name!r} not found in the org or the manifests"
+        if count > 1:
+            return f"ambiguous name: {count} live metrics are named {metric_name!r}"
+        return None
+
+    def profile_metrics(self, profile: Profile, live_profile: LiveObject | None) -> None:
+        declared = set()
+        for metric in profile.metrics:
+            name = normalize.profile_metric_name(profile.name, metric.name)
+            declared.add(name)
+            problem = self.resolve_metric(metric.measures, native=metric.native_metric is not None)
+            if problem:
+                self.add(Op.BLOCKED, Kind.PROFILE_METRIC, name, reason=problem)
+                continue
+            try:
+                desired = normalize.desired_profile_metric(profile.name, metric, self.lookup)
+            except ValueError as error:
+                self.add(Op.BLOCKED, Kind.PROFILE_METRIC, name, reason=str(error))
+                continue
+            found = self.matches(Kind.PROFILE_METRIC, name) if live_profile else []
+            if len(found) > 1:
+                self.ambiguous(Kind.PROFILE_METRIC, name, found)
+            elif not found:
+                self.add(Op.CREATE, Kind.PROFILE_METRIC, name, desired=desired)
+            else:
+                desired = normalize.manage_only_set_fields(desired, found[0].normalized)
+                if changes := self.compare(Kind.PROFILE_METRIC, name, desired, found[0]):
+                    self.add(
+                        Op.UPDATE,
+                        Kind.PROFILE_METRIC,
+                        name,
+                        live_id=found[0].id,
+                        changes=changes,
+                        desired=desired,
+                    )
+        if live_profile is None:
+            return
+        prefix = normalize.profile_metric_name(profile.name, "")
+        for (kind, name), objs in sorted(self.index.items()):
+            if kind is Kind.PROFILE_METRIC and name.startswith(prefix) and name not in declared:
+                for obj in objs:
+                    self.leftover(kind, name, obj, removable=bool(obj.normalized["enabled"]))
+
+    def achievements(self) -> None:
+        declared = set()
+        for achievement in self.manifest.resources.achievements:
+            name = achievement.name
+            declared.add(name)
+            problem = self.resolve_metric(achievement.trigger.metric, native=None)
+            if problem:
+                self.add(Op.BLOCKED, Kind.ACHIEVEMENT, name, reason="trigger: " + problem)
+                continue
+            desired = normalize.desired_achievement(achievement)
+            found = self.matches(Kind.ACHIEVEMENT, name)
+            if len(found) > 1:
+                self.ambiguous(Kind.ACHIEVEMENT, name, found)
+            elif not found:
+                self.add(Op.CREATE, Kind.ACHIEVEMENT, name, desired=desired)
+            elif changes := self.compare(Kind.ACHIEVEMENT, name, desired, found[0]):
+                self.add(
+                    Op.UPDATE,
+                    Kind.ACHIEVEMENT,
+                    name,
+                    live_id=found[0].id,
+                    changes=changes,
+                    desired=desired,
+                )
+        if Kind.ACHIEVEMENT not in self.read:
+            return
+        for (kind, name), objs in sorted(self.index.items()):
+            if kind is Kind.ACHIEVEMENT and name not in declared:
+                for obj in objs:
+                    self.leftover(kind, name, obj, removable=True)
+
+
+_REMOVAL = {
+    Kind.EXTERNAL_METRIC: "declared by no manifest and removals are allowed: delete",
+    Kind.PROFILE: "declared by no manifest and removals are allowed: deactivate "
+    "(Genesys cannot delete profiles)",
+    Kind.PROFILE_METRIC: "declared by no manifest and removals are allowed: disable its "
+    "objective (Genesys cannot delete profile metrics)",
+    Kind.ACHIEVEMENT: "declared by no manifest and removals are allowed: delete",
+}
+
+
+def execution_key(action: Action) -> tuple[int, int, str]:
+    """Creates/updates in dependency order, then removals in reverse dependency order."""
+    if action.op is Op.DEACTIVATE:
+        return (1, -KIND_ORDER[action.kind], action.name)
+    return (0, KIND_ORDER[action.kind], action.name)
+
+
+def touched(actions: Iterable[Action]) -> list[Address]:
+    """Addresses a plan writes to: what its live fingerprint covers."""
+    return [(a.kind, a.name) for a in actions if a.op in WRITE_OPS]
+
+
+def plan(manifest: Manifest, live: LiveState, *, allow_replace: bool = False) -> Plan:
+    """Plan `manifest` against `live`. Pure: no I/O, same inputs -> same plan."""
+    planner = _Planner(manifest, live, allow_replace or manifest.environment.policy.allow_replace)
+    planner.external_metrics()
+    planner.profiles()
+    planner.achievements()
+    actions = tuple(sorted(planner.actions, key=execution_key))
+    return Plan(
+        environment=manifest.name,
+        actions=actions,
+        manifest_checksum=manifest.checksum(),
+        live_fingerprint=fingerprint(planner.index, touched(actions)),
+    )

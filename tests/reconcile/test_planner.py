@@ -1,0 +1,359 @@
+"""Table-driven tests of the pure planner: manifest + live JSON in, actions out. No fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from reconcile_builders import (
+    ZONES,
+    live,
+    live_revenue,
+    live_revenue_metric,
+    live_sales,
+    live_wins,
+    manifest,
+    revenue,
+    revenue_metric,
+    sales,
+    wins,
+)
+
+from reconciler.live import LiveState
+from reconciler.manifest import Manifest
+from reconciler.models import Profile, ProfileMetric
+from reconciler.plan import Kind, Op, Plan
+from reconciler.planner import plan
+
+EM, PR, PM, ACH = Kind.EXTERNAL_METRIC, Kind.PROFILE, Kind.PROFILE_METRIC, Kind.ACHIEVEMENT
+
+
+def in_sync() -> LiveState:
+    return live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}, [live_wins()])
+
+
+FULL: dict[str, Any] = {"external_metrics": (revenue(),), "profiles": (sales(),), "achievements": (wins(),)}
+
+
+@dataclass
+class Case:
+    id: str
+    manifest: Manifest
+    live: LiveState
+    # (op, kind, name) of every action that is not a no-op, in execution order
+    expected: list[tuple[Op, Kind, str]]
+    changes: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # name -> substring of the reason
+    allow_replace: bool = False
+
+
+CASES = [
+    Case("in sync: nothing to do", manifest(**FULL), in_sync(), []),
+    Case(
+        "empty org: create everything in dependency order",
+        manifest(**FULL),
+        live([], [], {}, []),
+        [
+            (Op.CREATE, EM, "Revenue"),
+            (Op.CREATE, PR, "Sales floor"),
+            (Op.CREATE, PM, "Sales floor/Revenue"),
+            (Op.CREATE, ACH, "First win"),
+        ],
+    ),
+    Case(
+        "precision changed: update with a field diff",
+        manifest(external_metrics=(revenue(precision=0),)),
+        live([live_revenue()]),
+        [(Op.UPDATE, EM, "Revenue")],
+        changes={"Revenue": [("precision", 2, 0)]},
+    ),
+    Case(
+        "unit changed: replace, refused unless allowed",
+        manifest(external_metrics=(revenue(unit="Number", unit_definition=None),)),
+        live([live_revenue()]),
+        [(Op.REPLACE, EM, "Revenue")],
+        changes={"Revenue": [("unit", "Currency", "Number"), ("unitDefinition", "USD", None)]},
+        reasons={"Revenue": "--allow-replace"},
+    ),
+    Case(
+        "unit changed while in use: blocked, never replaced",
+        manifest(external_metrics=(revenue(unit="Number"),)),
+        live([live_revenue(inUse=True)]),
+        [(Op.BLOCKED, EM, "Revenue")],
+        reasons={"Revenue": "in use"},
+        allow_replace=True,
+    ),
+    Case(
+        "ambiguous live name blocks only that object",
+        manifest(
+            external_metrics=(revenue(), revenue(name="Calls won", unit="Number")),
+        ),
+        live([live_revenue("em-1"), live_revenue("em-2")]),
+        [(Op.CREATE, EM, "Calls won"), (Op.BLOCKED, EM, "Revenue")],
+        reasons={"Revenue": "ambiguous name: 2 live objects"},
+    ),
+    Case(
+        "undeclared live objects are unmanaged without the removals policy",
+        manifest(**FULL),
+        live(
+            [live_revenue(), live_revenue("em-9", name="Old")],
+            [live_sales(), live_sales("pr-9", name="Old floor")],
+            {"pr-1": [live_revenue_metric(), live_revenue_metric("pm-9", name="Old metric")]},
+            [live_wins(), live_wins("ach-9", name="Old badge")],
+        ),
+        [
+            (Op.UNMANAGED, EM, "Old"),
+            (Op.UNMANAGED, PR, "Old floor"),
+            (Op.UNMANAGED, PM, "Sales floor/Old metric"),
+            (Op.UNMANAGED, ACH, "Old badge"),
+        ],
+    ),
+    Case(
+        "removals allowed: deactivate/disable/delete, removals last in reverse order",
+        manifest(**FULL, allow_removals=True),
+        live(
+            [live_revenue(), live_revenue("em-9", name="Old")],
+            [live_sales(), live_sales("pr-9", name="Old floor")],
+            {"pr-1": [live_revenue_metric(), live_revenue_metric("pm-9", name="Old metric")]},
+            [live_wins(), live_wins("ach-9", name="Old badge")],
+        ),
+        [
+            (Op.DEACTIVATE, ACH, "Old badge"),
+            (Op.DEACTIVATE, PM, "Sales floor/Old metric"),
+            (Op.DEACTIVATE, PR, "Old floor"),
+            (Op.DEACTIVATE, EM, "Old"),
+        ],
+    ),
+    Case(
+        "removals allowed but protected, in use, or already inactive: left alone",
+        manifest(**FULL, allow_removals=True, protected=("Old",)),
+        live(
+            [
+                live_revenue(),
+                live_revenue("em-9", name="Old"),
+                live_revenue("em-8", name="Busy", inUse=True),
+            ],
+            [live_sales(), live_sales("pr-9", name="Off floor", active=False)],
+            {"pr-1": [live_revenue_metric()]},
+            [live_wins()],
+        ),
+        [
+            (Op.UNMANAGED, EM, "Busy"),
+            (Op.UNMANAGED, EM, "Old"),
+            (Op.UNMANAGED, PR, "Off floor"),
+        ],
+        reasons={"Old": "protected", "Busy": "in use"},
+    ),
+    Case(
+        "removals only touch kinds the manifest declares",
+        manifest(external_metrics=(revenue(),), allow_removals=True),
+        live([live_revenue(), live_revenue("em-9", name="Old")]),
+        [(Op.DEACTIVATE, EM, "Old")],
+    ),
+    Case(
+        "protected object with changes is blocked",
+        manifest(external_metrics=(revenue(precision=4),), protected=("Revenue",)),
+        live([live_revenue()]),
+        [(Op.BLOCKED, EM, "Revenue")],
+        reasons={"Revenue": "protected"},
+    ),
+    Case(
+        "zone points changed: update with an indexed path",
+        manifest(
+            profiles=(
+                sales(
+                    revenue_metric(
+                        zones=(ZONES[0], ZONES[1].model_copy(update={"upper_limit_points": 120}))
+                    )
+                ),
+            ),
+            external_metrics=(revenue(),),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.UPDATE, PM, "Sales floor/Revenue")],
+        changes={"Sales floor/Revenue": [("zones[1].upperLimitPoints", 100, 120)]},
+    ),
+    Case(
+        "profile fields and activation",
+        manifest(
+            profiles=(sales(description="New text", active=False, max_leaderboard_rank_size=10),),
+            external_metrics=(revenue(),),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.UPDATE, PR, "Sales floor")],
+        changes={
+            "Sales floor": [
+                ("description", "Sales agents", "New text"),
+                ("maxLeaderboardRankSize", 25, 10),
+                ("active", True, False),
+            ]
+        },
+    ),
+    Case(
+        "profile in another division is blocked (cannot move)",
+        manifest(profiles=(sales(division="Sales"),), external_metrics=(revenue(),)),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.BLOCKED, PR, "Sales floor")],
+        reasons={"Sales floor": "division"},
+    ),
+    Case(
+        "unknown division blocks the profile",
+        manifest(profiles=(sales(division="Nowhere"),), external_metrics=(revenue(),)),
+        live([live_revenue()], [], {}),
+        [(Op.BLOCKED, PR, "Sales floor"), (Op.CREATE, PM, "Sales floor/Revenue")],
+        reasons={"Sales floor": "'Nowhere' not found"},
+    ),
+    Case(
+        "missing native metric blocks that profile metric only",
+        manifest(
+            profiles=(
+                sales(
+                    revenue_metric(),
+                    ProfileMetric(name="Speed", native_metric="No Such Metric", zones=ZONES),
+                    ProfileMetric(name="AHT", native_metric="Average Handle Time", zones=ZONES),
+                ),
+            ),
+            external_metrics=(revenue(),),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.CREATE, PM, "Sales floor/AHT"), (Op.BLOCKED, PM, "Sales floor/Speed")],
+        reasons={"Sales floor/Speed": "native metric 'No Such Metric' not found"},
+    ),
+    Case(
+        "profile metric precision unset in the manifest is not drift",
+        manifest(profiles=(sales(revenue_metric(precision=None)),), external_metrics=(revenue(),)),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric(precision=3)]}),
+        [],
+    ),
+    Case(
+        "disabled in the manifest: update enabled",
+        manifest(profiles=(sales(revenue_metric(enabled=False)),), external_metrics=(revenue(),)),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.UPDATE, PM, "Sales floor/Revenue")],
+        changes={"Sales floor/Revenue": [("enabled", True, False)]},
+    ),
+    Case(
+        "achievement trigger on an unknown metric is blocked",
+        manifest(achievements=(wins(trigger={"metric": "Nope", "operator": "GT", "value": 1}),)),
+        live([], achievements=[]),
+        [(Op.BLOCKED, ACH, "First win")],
+        reasons={"First win": "'Nope' not found"},
+    ),
+    Case(
+        "achievement trigger on a native metric; email text changed",
+        manifest(
+            achievements=(
+                wins(
+                    trigger={"metric": "Average Handle Time", "operator": "LT", "value": 300},
+                    notifications={
+                        "toast": True,
+                        "email": {"enabled": True, "subject": "Hi", "body": "{{agent.name}}"},
+                        "push": {"enabled": False},
+                    },
+                ),
+            )
+        ),
+        live(
+            [],
+            achievements=[
+                live_wins(
+                    metric_id="nat-aht",
+                    trigger={"metric_id": "nat-aht", "condition": {"operator": "LT", "value": 300}},
+                    notifications={
+                        "toast": True,
+                        "email": {"enabled": True, "subject": "Hello", "body": "{{agent.name}}"},
+                        "push": {"enabled": False},
+                    },
+                )
+            ],
+        ),
+        [(Op.UPDATE, ACH, "First win")],
+        changes={"First win": [("notifications.email.subject", "Hello", "Hi")]},
+    ),
+    Case(
+        "a replaced external metric id shows up as trigger drift",
+        manifest(achievements=(wins(),), external_metrics=(revenue(),)),
+        live([live_revenue("em-2")], achievements=[live_wins(metric_id="em-1")]),
+        [(Op.UPDATE, ACH, "First win")],
+        changes={"First win": [("trigger.metric", "<unknown metric em-1>", "Revenue")]},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_plan(case: Case) -> None:
+    result = plan(case.manifest, case.live, allow_replace=case.allow_replace)
+    got = [(a.op, a.kind, a.name) for a in result.actions if a.op is not Op.NOOP]
+    assert got == case.expected
+    by_name = {a.name: a for a in result.actions}
+    for name, expected_changes in case.changes.items():
+        assert [(c.path, c.before, c.after) for c in by_name[name].changes] == expected_changes
+    for name, text in case.reasons.items():
+        assert text in (by_name[name].reason or "")
+
+
+def test_plan_is_deterministic_and_round_trips_through_json() -> None:
+    first = plan(manifest(**FULL), live([], [], {}, []))
+    second = plan(manifest(**FULL), live([], [], {}, []))
+    assert first == second
+    assert Plan.from_json(first.to_json()) == first
+    assert first.manifest_checksum == manifest(**FULL).checksum()
+
+
+def test_write_actions_carry_desired_state_and_source() -> None:
+    result = plan(manifest(**FULL), live([], [], {}, []))
+    creates = {a.name: a for a in result.actions}
+    assert creates["Revenue"].desired is not None
+    assert creates["Revenue"].desired["unitDefinition"] == "USD"
+    assert creates["Revenue"].source == "environments/dev/metrics.yaml:3"
+    assert creates["Sales floor/Revenue"].desired is not None
+    assert creates["Sales floor/Revenue"].desired["externalMetric"] == "Revenue"
+
+
+def test_live_fingerprint_covers_only_touched_objects() -> None:
+    desired = manifest(external_metrics=(revenue(precision=0),))
+    base = plan(desired, live([live_revenue(), live_revenue("em-9", name="Other")]))
+    # An unrelated object changed: same fingerprint.
+    other_changed = plan(
+        desired, live([live_revenue(), live_revenue("em-9", name="Other", precision=5)])
+    )
+    assert other_changed.live_fingerprint == base.live_fingerprint
+    # The touched object changed: different fingerprint.
+    touched_changed = plan(desired, live([live_revenue(precision=1)]))
+    assert touched_changed.live_fingerprint != base.live_fingerprint
+    # Server bookkeeping is not a change.
+    refreshed = plan(
+        desired,
+        live(
+            [
+                live_revenue(dateLastRefreshed="2026-11-30T00:00:00Z"),
+                live_revenue("em-9", name="Other"),
+            ]
+        ),
+    )
+    assert refreshed.live_fingerprint == base.live_fingerprint
+
+
+def test_a_blocked_profile_blocks_its_metrics() -> None:
+    result = plan(
+        manifest(profiles=(sales(),), external_metrics=(revenue(),)),
+        live([live_revenue()], [live_sales("pr-1"), live_sales("pr-2")], {}),
+    )
+    ops = {(a.kind, a.name): a.op for a in result.actions}
+    assert ops[(PR, "Sales floor")] is Op.BLOCKED
+    assert ops[(PM, "Sales floor/Revenue")] is Op.BLOCKED
+
+
+def test_kinds_not_read_are_neither_planned_for_removal_nor_reported() -> None:
+    desired = manifest(external_metrics=(revenue(),), allow_removals=True)
+    result = plan(desired, live([live_revenue()], profiles=None, achievements=None))
+    assert [a.op for a in result.actions] == [Op.NOOP]
+    assert not result.has_changes
+
+
+def test_default_profile_fields_compare_equal_to_genesys_defaults() -> None:
+    # A manifest profile with only a name must match what Genesys returns after creating it.
+    bare = Profile(name="Sales floor", metrics=())
+    result = plan(manifest(profiles=(bare,)), live([], [live_sales(description="")], {"pr-1": []}))
+    assert not result.has_changes
