@@ -1,0 +1,252 @@
+"""Streaming readers for CRM exports: CSV and JSON Lines, from a file or stdin (`-`).
+
+Each data row becomes a `Row` (agent key, when it happened, value, count) or a `RowError` that
+names its line and keeps whatever parsed, so the pipeline can still tell which agent/day the bad
+row touched. Problems with the file as a whole (missing or duplicate columns, unreadable file)
+raise `ReconcilerError` before any row is yielded.
+
+Timestamps: ISO 8601 with an offset (`2026-11-27T23:30:00-05:00`, `...Z`), or without one when
+`source_tz` says which zone they are in; a date alone (`2026-11-27`) is an already-daily row and
+is taken as the agent's local day as-is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Literal
+from zoneinfo import ZoneInfo
+
+from ..errors import ReconcilerError
+
+InputFormat = Literal["csv", "jsonl"]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which input column holds what; `count` is optional (each row is one deal without it)."""
+
+    agent: str = "agent"
+    time: str = "timestamp"
+    value: str = "value"
+    count: str | None = None
+
+    def required(self) -> list[str]:
+        return [c for c in (self.agent, self.time, self.value, self.count) if c is not None]
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    agent: str
+    # A date is an already-daily row; a datetime is always timezone-aware.
+    occurred: datetime | date
+    value: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that could not be used; `agent`/`occurred` are kept when they did parse."""
+
+    line: int
+    message: str
+    agent: str | None = None
+    occurred: datetime | date | None = None
+
+
+def detect_format(path: str, first_line: str | None = None) -> InputFormat:
+    """By extension; for stdin or an unknown extension, by the first character of the data."""
+    lowered = path.lower()
+    if lowered.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if lowered.endswith((".csv", ".txt")):
+        return "csv"
+    if first_line is not None and first_line.lstrip("\ufeff \t").startswith("{"):
+        return "jsonl"
+    return "csv"
+
+
+def parse_time(text: str, source_tz: ZoneInfo | None) -> datetime | date:
+    """A date alone stays a date; a naive datetime needs `source_tz`; raises ValueError."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty timestamp")
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        if source_tz is None:
+            raise ValueError(f"timestamp {text!r} has no UTC offset (pass --source-tz)")
+        moment = moment.replace(tzinfo=source_tz)
+    return moment
+
+
+def parse_value(raw: object) -> Decimal:
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError(f"value {raw!r} is not a number")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValueError(f"value {raw!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"value {raw!r} is not a finite number")
+    return value
+
+
+def parse_count(raw: object) -> int:
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError(f"count {raw!r} is not a whole number")
+    try:
+        count = int(str(raw).strip())
+    except ValueError:
+        raise ValueError(f"count {raw!r} is not a whole number") from None
+    if count < 0:
+        raise ValueError(f"count {count} is negative")
+    return count
+
+
+def _row(
+    line: int, fields: dict[str, object], columns: Columns, source_tz: ZoneInfo | None
+) -> Row | RowError:
+    missing = [c for c in columns.required() if fields.get(c) in (None, "")]
+    agent_raw = fields.get(columns.agent)
+    agent = str(agent_raw).strip() if agent_raw not in (None, "") else None
+    occurred: datetime | date | None = None
+    problems: list[str] = []
+    if missing:
+        problems.append("missing " + ", ".join(missing))
+    time_raw = fields.get(columns.time)
+    if time_raw not in (None, ""):
+        if not isinstance(time_raw, str):
+            problems.append(f"timestamp {time_raw!r} is not a string")
+        else:
+            try:
+                occurred = parse_time(time_raw, source_tz)
+            except ValueError as error:
+                problems.append(f"bad timestamp: {error}")
+    value: Decimal | None = None
+    if fields.get(columns.value) not in (None, ""):
+        try:
+            value = parse_value(fields[columns.value])
+        except ValueError as error:
+            problems.append(str(error))
+    count = 1
+    if columns.count is not None and fields.get(columns.count) not in (None, ""):
+        try:
+            count = parse_count(fields[columns.count])
+        except ValueError as error:
+            problems.append(str(error))
+    if problems or agent is None or occurred is None or value is None:
+        return RowError(line, "; ".join(problems), agent, occurred)
+    return Row(line, agent, occurred, value, count)
+
+
+def _check_header(header: list[str], columns: Columns, source: str) -> None:
+    seen = Counter(header)
+    duplicates = sorted(name for name, times in seen.items() if times > 1)
+    if duplicates:
+        raise ReconcilerError(
+            f"{source}: duplicate column(s) in the header: {', '.join(duplicates)}"
+        )
+    missing = [c for c in columns.required() if c not in seen]
+    if missing:
+        raise ReconcilerError(
+            f"{source}: missing column(s) {', '.join(missing)} (header has: {', '.join(header)})"
+        )
+
+
+def read_csv(
+    lines: Iterable[str], columns: Columns, source_tz: ZoneInfo | None, source: str = "input"
+) -> Iterator[Row | RowError]:
+    """`lines` come from a stream opened with newline='' (CRLF and quoted newlines: csv's job)."""
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReconcilerError(f"{source}: empty input (no header row)") from None
+    header = [name.strip().lstrip("\ufeff") for name in header]
+    _check_header(header, columns, source)
+    index = {name: i for i, name in enumerate(header)}
+    wanted = [(name, index[name]) for name in columns.required()]
+    width = len(header)
+    for record in reader:
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        line = reader.line_num
+        fields: dict[str, object] = {
+            name: record[i] if i < len(record) else None for name, i in wanted
+        }
+        result = _row(line, fields, columns, source_tz)
+        if len(record) != width and isinstance(result, Row):
+            result = RowError(
+                line,
+                f"has {len(record)} fields, the header has {width}",
+                result.agent,
+                result.occurred,
+            )
+        yield result
+
+
+def read_jsonl(
+    lines: Iterable[str], columns: Columns, source_tz: ZoneInfo | None, source: str = "input"
+) -> Iterator[Row | RowError]:
+    for line, text in enumerate(lines, start=1):
+        text = text.strip().lstrip("\ufeff")
+        if not text:
+            continue
+        try:
+            fields = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            yield RowError(line, f"not valid JSON: {error.msg}")
+            continue
+        if not isinstance(fields, dict):
+            yield RowError(line, "not a JSON object")
+            continue
+        yield _row(line, fields, columns, source_tz)
+
+
+def read_rows(
+    path: str,
+    columns: Columns,
+    source_tz: ZoneInfo | None = None,
+    input_format: InputFormat | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Row | RowError]:
+    """Stream rows of `path` (`-` = stdin); the file is opened lazily and closed at the end."""
+    if path == "-":
+        binary = stdin if stdin is not None else sys.stdin.buffer
+        stream: IO[str] = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        source = "stdin"
+    else:
+        try:
+            stream = Path(path).open(encoding="utf-8-sig", newline="")  # noqa: SIM115
+        except OSError as error:
+            raise ReconcilerError(f"cannot read {path}: {error.strerror}") from None
+        source = path
+    try:
+        fmt = input_format
+        if fmt is None:
+            first = stream.readline()
+            fmt = detect_format(path if path != "-" else "", first)
+            lines: Iterable[str] = itertools.chain([first], stream)
+        else:
+            lines = stream
+        reader = read_csv if fmt == "csv" else read_jsonl
+        try:
+            yield from reader(lines, columns, source_tz, source)
+        except UnicodeDecodeError as error:
+            raise ReconcilerError(f"{source}: not UTF-8 text ({error.reason})") from None
+        except csv.Error as error:
+            raise ReconcilerError(f"{source}: malformed CSV: {error}") from None
+    finally:
+        stream.close()

@@ -1,0 +1,218 @@
+"""Aggregation, zones, ledger and the diff: pure code, no client, no emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reconciler.errors import ConfigurationError
+from reconciler.push.agents import AgentDirectory, load_mapping
+from reconciler.push.aggregate import Aggregator
+from reconciler.push.changes import ZERO, Window, collect, diff
+from reconciler.push.ledger import Acknowledged, Entry, Ledger
+from reconciler.push.reader import Row, RowError
+from reconciler.push.zones import ZoneMap, fetch_user_zones, local_day
+
+NY = ZoneInfo("America/New_York")
+D = date.fromisoformat
+
+
+def test_aggregate_sums_exact_decimals_and_counts() -> None:
+    agg = Aggregator()
+    for _ in range(10):
+        agg.add("u1", D("2026-11-27"), Decimal("0.10"))
+    agg.add("u1", D("2026-11-28"), Decimal("5"), 2)
+    assert len(agg) == 2
+    assert [(k, p.value, p.count) for k, p in agg] == [
+        (("u1", D("2026-11-27")), Decimal("1.00"), 10),
+        (("u1", D("2026-11-28")), Decimal("5"), 2),
+    ]
+    assert agg.days() == (D("2026-11-27"), D("2026-11-28"))
+
+
+def test_friday_evening_in_new_york_is_friday_there_but_saturday_in_utc() -> None:
+    moment = datetime(2026, 11, 27, 23, 30, tzinfo=NY)  # a Friday
+    assert moment.astimezone(UTC).date() == D("2026-11-28")
+    assert local_day(moment, NY) == D("2026-11-27")
+    assert local_day(D("2026-11-28"), NY) == D("2026-11-28")
+
+
+class FakeWfm:
+    """Just the WFM calls, shaped as the Genesys BU users listing (management units)."""
+
+    def list_business_units(self) -> list[dict[str, Any]]:
+        return [{"id": "bu-ny"}, {"id": "bu-in"}]
+
+    def get_business_unit_time_zone(self, bu_id: str) -> str:
+        return {"bu-ny": "America/New_York", "bu-in": "Asia/Kolkata"}[bu_id]
+
+    def list_business_unit_users(self, bu_id: str) -> list[dict[str, Any]]:
+        users = {"bu-ny": [{"id": "ny1"}, {"id": "ny2"}], "bu-in": [{"id": "in1"}]}[bu_id]
+        return [{"managementUnit": {"id": "mu"}, "users": users}]
+
+    def map(self, fn: Any, items: Any) -> list[Any]:
+        return [fn(x) for x in items]
+
+
+def test_zones_fetched_per_business_unit_with_fallback() -> None:
+    zones = ZoneMap(fetch_user_zones(FakeWfm()), "Europe/London")
+    assert zones.for_user("ny2").key == "America/New_York"
+    assert zones.for_user("in1").key == "Asia/Kolkata"
+    assert zones.for_user("nobody").key == "Europe/London"
+    with pytest.raises(ConfigurationError, match="Mars/Base"):
+        ZoneMap({}, "Mars/Base")
+
+
+USERS = [
+    {"id": "u-ana", "email": "Ana.Silva@example.com"},
+    {"id": "u-bo", "email": "bo.chen@example.com"},
+]
+
+
+def test_agents_by_email_case_insensitively_and_by_mapping(tmp_path: Path) -> None:
+    mapping_csv = tmp_path / "owners.csv"
+    mapping_csv.write_text("owner,genesys\r\n005A,ana.silva@EXAMPLE.com\r\n005B,u-bo\r\n")
+    mapping_yaml = tmp_path / "owners.yaml"
+    mapping_yaml.write_text("005A: ana.silva@EXAMPLE.com\n'005B': u-bo\n")
+    assert load_mapping(mapping_csv) == load_mapping(mapping_yaml)
+    agents = AgentDirectory(USERS, load_mapping(mapping_csv))
+    assert agents.resolve("005A") == "u-ana"
+    assert agents.resolve("005B") == "u-bo"
+    assert agents.resolve("ANA.silva@example.com") == "u-ana"
+    assert agents.resolve("005C") is None
+
+
+def test_bad_mapping_files_are_configuration_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    bad.write_text("a: [1\n")
+    with pytest.raises(ConfigurationError, match=r"m.yaml:\d+: not valid YAML"):
+        load_mapping(bad)
+    twice = tmp_path / "m.csv"
+    twice.write_text("crm,genesys\nx,a@x.com\nx,b@x.com\n")
+    with pytest.raises(ConfigurationError, match=r"m\.csv:3: x is mapped twice"):
+        load_mapping(twice)
+
+
+def test_ledger_records_reads_and_deletes(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "ledger.sqlite"
+    with Ledger(path, readonly=True) as ro:
+        assert ro.entries("m", D("2026-11-01"), D("2026-12-31")) == {}
+    assert not path.exists()
+    with Ledger(path) as ledger:
+        ledger.record(
+            "m",
+            [
+                Acknowledged("u", D("2026-11-27"), Decimal("10.50"), 2),
+                Acknowledged("u", D("2026-11-28"), Decimal("1"), 1),
+                Acknowledged("u", D("2026-11-29"), Decimal("1"), 1),
+            ],
+        )
+        ledger.record("m", [Acknowledged("u", D("2026-11-29"), None, 0)])
+        ledger.record("other", [Acknowledged("u", D("2026-11-27"), Decimal("9"), 1)])
+    with Ledger(path, readonly=True) as ro:
+        assert ro.entries("m", D("2026-11-27"), D("2026-11-30")) == {
+            ("u", D("2026-11-27")): Entry(Decimal("10.50"), 2),
+            ("u", D("2026-11-28")): Entry(Decimal("1"), 1),
+        }
+        assert ro.entries("m", D("2026-11-28"), D("2026-11-28")).keys() == {("u", D("2026-11-28"))}
+
+
+WINDOW = Window.api(datetime(2026, 11, 30, 12, tzinfo=UTC))
+AGENTS = AgentDirectory(USERS)
+ZONES = ZoneMap({"u-ana": "America/New_York"}, "UTC")
+
+
+def row(line: int, agent: str, when: str, value: str, count: int = 1) -> Row:
+    return Row(line, agent, datetime.fromisoformat(when), Decimal(value), count)
+
+
+def test_window_is_seven_back_thirty_ahead_in_utc() -> None:
+    assert (WINDOW.first, WINDOW.last) == (D("2026-11-23"), D("2026-12-30"))
+
+
+def test_collect_groups_by_local_day_and_reports_what_it_sets_aside() -> None:
+    got = collect(
+        [
+            row(2, "ana.silva@example.com", "2026-11-28T04:30:00Z", "100"),  # Fri 23:30 NY
+            row(3, "ana.silva@example.com", "2026-11-27T15:00:00Z", "50"),
+            row(4, "zed@example.com", "2026-11-27T15:00:00Z", "50"),
+            row(5, "bo.chen@example.com", "2026-11-01T15:00:00Z", "50"),
+            RowError(6, "bad timestamp", "bo.chen@example.com", None),
+        ],
+        AGENTS,
+        ZONES,
+        WINDOW,
+    )
+    assert {k: (p.value, p.count) for k, p in got.points} == {
+        ("u-ana", D("2026-11-27")): (Decimal(150), 2)
+    }
+    assert got.unknown_agents.groups == {"unknown agent 'zed@example.com'": (1, [4])}
+    assert list(got.skipped.groups.values()) == [(1, [5])]
+    assert got.error_count == 1 and got.tainted_users == {"u-bo"}
+    assert got.covered == Window(D("2026-11-27"), D("2026-11-27"))
+
+
+def test_diff_sends_changes_zeroes_lost_days_only_inside_covered_range() -> None:
+    got = collect(
+        [
+            row(2, "bo.chen@example.com", "2026-11-25T10:00:00Z", "10"),
+            row(3, "bo.chen@example.com", "2026-11-27T10:00:00Z", "20"),
+        ],
+        AGENTS,
+        ZONES,
+        WINDOW,
+    )
+    ledger = {
+        ("u-bo", D("2026-11-25")): Entry(Decimal("10"), 1),  # unchanged
+        ("u-bo", D("2026-11-26")): Entry(Decimal("99"), 1),  # deal cancelled -> zero
+        ("u-ana", D("2026-11-26")): ZERO,  # already zero
+        ("u-bo", D("2026-11-24")): Entry(Decimal("5"), 1),  # before the input: kept
+    }
+    result = diff(got, ledger)
+    assert [(c.user_id, c.day, c.value, c.reason) for c in result.changes] == [
+        ("u-bo", D("2026-11-26"), Decimal(0), "zeroed"),
+        ("u-bo", D("2026-11-27"), Decimal(20), "new"),
+    ]
+    assert result.unchanged == 2
+    deleted = diff(got, ledger, zero_mode="delete")
+    assert [(c.day, c.value, c.reason) for c in deleted.changes if c.reason == "deleted"] == [
+        (D("2026-11-26"), None, "deleted"),
+        (D("2026-11-26"), None, "deleted"),
+    ]
+    assert len(diff(got, ledger, full=True).changes) == 4
+
+
+def test_explicit_period_zeroes_days_the_input_has_no_rows_for() -> None:
+    got = collect([], AGENTS, ZONES, WINDOW, Window(D("2026-11-20"), D("2026-11-26")))
+    result = diff(got, {("u-bo", D("2026-11-24")): Entry(Decimal("5"), 1)})
+    assert [(c.day, c.reason) for c in result.changes] == [(D("2026-11-24"), "zeroed")]
+
+
+def test_unreadable_rows_stop_zeroing_what_they_might_have_covered() -> None:
+    ledger = {
+        ("u-bo", D("2026-11-26")): Entry(Decimal("99"), 1),
+        ("u-ana", D("2026-11-26")): Entry(Decimal("7"), 1),
+    }
+    rows: list[Row | RowError] = [
+        row(2, "bo.chen@example.com", "2026-11-25T10:00:00Z", "10"),
+        row(3, "bo.chen@example.com", "2026-11-27T10:00:00Z", "20"),
+        RowError(
+            4,
+            "bad value",
+            "bo.chen@example.com",
+            datetime.fromisoformat("2026-11-26T10:00:00+00:00"),
+        ),
+    ]
+    result = diff(collect(rows, AGENTS, ZONES, WINDOW), ledger)
+    assert [(c.user_id, c.reason) for c in result.changes if c.reason == "zeroed"] == [
+        ("u-ana", "zeroed")
+    ]
+    assert result.kept == 1
+    no_agent = [*rows, RowError(5, "missing agent", None, None)]
+    result = diff(collect(no_agent, AGENTS, ZONES, WINDOW), ledger)
+    assert [c.reason for c in result.changes] == ["new", "new"] and result.kept == 2

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reconciler.errors import ReconcilerError
+from reconciler.push.reader import Columns, Row, RowError, read_rows
+
+NY = ZoneInfo("America/New_York")
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_csv_with_bom_and_crlf_reads_rows_with_line_numbers(tmp_path: Path) -> None:
+    data = (
+        "\ufeffagent,timestamp,value\r\n"
+        "ana@example.com,2026-11-27T23:30:00-05:00,100.50\r\n"
+        "bo@example.com,2026-11-28T10:00:00Z,7\r\n"
+    ).encode()
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+    assert rows == [
+        Row(
+            2,
+            "ana@example.com",
+            datetime.fromisoformat("2026-11-27T23:30:00-05:00"),
+            Decimal("100.50"),
+            1,
+        ),
+        Row(
+            3,
+            "bo@example.com",
+            datetime.fromisoformat("2026-11-28T10:00:00+00:00"),
+            Decimal("7"),
+            1,
+        ),
+    ]
+
+
+def test_malformed_rows_are_numbered_and_good_rows_continue(tmp_path: Path) -> None:
+    data = (
+        b"agent,timestamp,value\n"
+        b"a@x.com,not-a-time,1\n"
+        b"a@x.com,2026-11-27T10:00:00Z,abc\n"
+        b",2026-11-27T10:00:00Z,3\n"
+        b"a@x.com,2026-11-27T10:00:00Z\n"
+        b"a@x.com,2026-11-27T11:00:00Z,4\n"
+    )
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+    errors = [r for r in rows if isinstance(r, RowError)]
+    assert [(e.line, e.agent) for e in errors] == [
+        (2, "a@x.com"),
+        (3, "a@x.com"),
+        (4, None),
+        (5, "a@x.com"),
+    ]
+    assert "bad timestamp" in errors[0].message
+    assert "'abc' is not a number" in errors[1].message
+    assert "missing agent" in errors[2].message
+    assert "missing value" in errors[3].message
+    assert errors[1].occurred == datetime.fromisoformat("2026-11-27T10:00:00+00:00")
+    good = [r for r in rows if isinstance(r, Row)]
+    assert [(r.line, r.value) for r in good] == [(6, Decimal(4))]
+
+
+def test_duplicate_header_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", b"agent,value,timestamp,value\n")
+    with pytest.raises(ReconcilerError, match=r"duplicate column.*value"):
+        list(read_rows(path, Columns()))
+
+
+def test_missing_columns_are_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", b"owner,amount\nx,1\n")
+    with pytest.raises(ReconcilerError, match=r"missing column.*owner_email, closed_at, deals"):
+        list(read_rows(path, Columns("owner_email", "closed_at", "amount", "deals")))
+
+
+def test_custom_columns_count_and_naive_times_in_source_zone(tmp_path: Path) -> None:
+    data = b"owner,closed,amount,n\nx,2026-11-27 23:30:00,10,3\n"
+    rows = list(
+        read_rows(write(tmp_path, "d.csv", data), Columns("owner", "closed", "amount", "n"), NY)
+    )
+    assert rows == [Row(2, "x", datetime(2026, 11, 27, 23, 30, tzinfo=NY), Decimal(10), 3)]
+
+
+def test_naive_time_without_source_zone_is_a_row_error(tmp_path: Path) -> None:
+    data = b"agent,timestamp,value\nx,2026-11-27 23:30:00,10\n"
+    (row,) = read_rows(write(tmp_path, "d.csv", data), Columns())
+    assert isinstance(row, RowError)
+    assert "--source-tz" in row.message
+
+
+def test_date_only_rows_are_already_daily(tmp_path: Path) -> None:
+    data = b'{"agent": "x", "timestamp": "2026-11-27", "value": 12.5, "count": 4}\n'
+    (row,) = read_rows(write(tmp_path, "d.jsonl", data), Columns(count="count"))
+    assert row == Row(1, "x", date(2026, 11, 27), Decimal("12.5"), 4)
+
+
+def test_jsonl_from_stdin_is_sniffed_and_bad_lines_reported() -> None:
+    data = (
+        b'{"agent": "x", "timestamp": "2026-11-27T10:00:00Z", "value": 1}\n'
+        b"\n"
+        b"{not json\n"
+        b"[1, 2]\n"
+        b'{"agent": "x", "timestamp": "2026-11-27T10:00:00Z", "value": "1e2"}\n'
+    )
+    rows = list(read_rows("-", Columns(), stdin=io.BytesIO(data)))
+    assert [type(r).__name__ for r in rows] == ["Row", "RowError", "RowError", "Row"]
+    assert [r.line for r in rows] == [1, 3, 4, 5]
+    assert isinstance(rows[3], Row) and rows[3].value == Decimal(100)
+
+
+def test_csv_from_stdin(tmp_path: Path) -> None:
+    data = b"agent,timestamp,value\r\nx,2026-11-27,5\r\n"
+    (row,) = read_rows("-", Columns(), stdin=io.BytesIO(data))
+    assert row == Row(2, "x", date(2026, 11, 27), Decimal(5), 1)
+
+
+def test_row_with_extra_fields_is_reported(tmp_path: Path) -> None:
+    data = b"agent,timestamp,value\nx,2026-11-27,5,oops\n"
+    (row,) = read_rows(write(tmp_path, "d.csv", data), Columns())
+    assert isinstance(row, RowError) and "has 4 fields" in row.message
+
+
+def test_non_finite_and_negative_count_rejected(tmp_path: Path) -> None:
+    data = b"agent,timestamp,value,n\nx,2026-11-27,NaN,1\nx,2026-11-27,1,-2\n"
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns(count="n")))
+    assert [isinstance(r, RowError) for r in rows] == [True, True]
+    assert "finite" in rows[0].message  # type: ignore[union-attr]
+    assert "negative" in rows[1].message  # type: ignore[union-attr]
+
+
+def test_unreadable_file_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(ReconcilerError, match="cannot read"):
+        list(read_rows(str(tmp_path / "nope.csv"), Columns()))
