@@ -190,7 +190,7 @@ class _Planner:
             return
         reason = f"{what} cannot be changed in place: delete + create with a new id"
         if not self.allow_replace:
-            reason += " (refused unless --allow-replace or policy.allow_replace)"
+            reason += "; refused unless --allow-replace or policy.allow_replace"
         self.add(
             Op.REPLACE,
             Kind.EXTERNAL_METRIC,

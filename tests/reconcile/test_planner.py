@@ -33,7 +33,11 @@ def in_sync() -> LiveState:
     return live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}, [live_wins()])
 
 
-FULL: dict[str, Any] = {"external_metrics": (revenue(),), "profiles": (sales(),), "achievements": (wins(),)}
+FULL: dict[str, Any] = {
+    "external_metrics": (revenue(),),
+    "profiles": (sales(),),
+    "achievements": (wins(),),
+}
 
 
 @dataclass
