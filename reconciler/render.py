@@ -141,9 +141,8 @@ def text(plan: Plan, color: bool = False) -> str:
     changes = [a for a in plan.actions if a.op in _CHANGE_OPS]
     lines: list[str] = []
     if changes:
-        lines.append(
-            f"Reconciler will perform the following actions on environment {value(plan.environment)}:"
-        )
+        env = value(plan.environment)
+        lines.append(f"Reconciler will perform the following actions on environment {env}:")
         for action in changes:
             lines.append("")
             lines.extend(_text_action(action, paint))
@@ -295,7 +294,7 @@ def drift_markdown(plan: Plan) -> str:
     )
     for title, actions in sections:
         if actions:
-            lines += [f"#### {title}", ""] + _md_table(actions) + [""]
+            lines += [f"#### {title}", "", *_md_table(actions), ""]
     if not has_drift(plan):
         lines.append("No drift.")
     return "\n".join(lines).rstrip("\n") + "\n"
