@@ -16,7 +16,8 @@ Formats, as GitLab parses them:
 - JUnit (`artifacts:reports:junit`): `<testsuites><testsuite><testcase classname name file>` with
   `<failure>` / `<error>` / `<system-out>`. GitLab keeps only the first of duplicate test names,
   so every name is made unique.
-- Markdown: starts with a hidden marker `<!-- reconciler:ENV:KIND -->` so `reconciler note`
+- Markdown: `render.markdown` / `render.drift_markdown` (what the terminal shows, as a table)
+  behind a hidden marker `<!-- reconciler:ENV:KIND -->` so `reconciler note`
   updates its own note instead of adding one per push.
 """
 
@@ -32,15 +33,13 @@ from typing import Any, Literal, TypeVar
 
 import click
 
+from . import render
 from .errors import ConfigurationError, Problem
-from .plan import WRITE_OPS, Action, Op, Plan
+from .plan import Action, Op, Plan
 
 ReportKind = Literal["plan", "drift", "validate", "apply"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: Ops that mean "live differs from the manifests" in a drift report.
-DRIFT_OPS = frozenset({*WRITE_OPS, Op.UNMANAGED})
 
 MARKER_PREFIX = "<!-- reconciler:"
 
@@ -156,17 +155,25 @@ def junit_plan(plan: Plan) -> str:
 
 
 def junit_drift(plan: Plan) -> str:
-    """One test case per object; every drifted or unmanaged object is a failure."""
+    """One test case per object; drifted and unmanaged objects fail, blocked ones are errors.
+
+    What counts as drift is `render`'s definition (the same as `reconciler drift` prints), so
+    a protected unmanaged object passes.
+    """
     suite = _Suite(f"reconciler drift {plan.environment}")
+    drifted = {id(a) for a in render.drift_changed(plan) + render.drift_unmanaged(plan)}
+    blocked = {id(a) for a in render.drift_blocked(plan)}
     for action in plan.actions:
-        drifted = action.op in DRIFT_OPS
-        blocked = action.op is Op.BLOCKED
+        detail = (_summary(action), _describe(action))
         suite.case(
             action.kind.value,
             action.name,
             file=_file_of(action),
-            failure=(_summary(action), _describe(action)) if drifted else None,
-            error=(_summary(action), _describe(action)) if blocked else None,
+            failure=detail if id(action) in drifted else None,
+            error=detail if id(action) in blocked else None,
+            output=action.reason
+            if action.op is Op.UNMANAGED and id(action) not in drifted
+            else None,
         )
     return suite.to_xml()
 
@@ -212,57 +219,7 @@ def markdown_note(text: str, note_marker: str) -> str:
 
 def _cell(text: object) -> str:
     # Keep a table cell on one line and its pipes from ending the cell early.
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _value(value: object) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
-    return _cell(text if len(text) <= 60 else text[:57] + "...")
-
-
-_TITLES: dict[str, str] = {"plan": "Plan", "drift": "Drift", "apply": "Apply"}
-
-
-def markdown_plan(plan: Plan, *, kind: str = "plan") -> str:
-    """A compact MR note: counts, then one table row per change, field changes folded away."""
-    counts = plan.counts()
-    title = _TITLES.get(kind, kind.title())
-    lines = [f"### reconciler {title.lower()}: `{plan.environment}`", ""]
-    changed = [a for a in plan.actions if a.op not in (Op.NOOP,)]
-    if kind == "drift":
-        drifted = sum(1 for a in plan.actions if a.op in DRIFT_OPS)
-        headline = f"**{drifted} drifted**" if drifted else "**No drift.**"
-    elif plan.has_changes:
-        headline = (
-            f"**{counts[Op.CREATE]} to create, {counts[Op.UPDATE]} to update, "
-            f"{counts[Op.REPLACE]} to replace, {counts[Op.DEACTIVATE]} to deactivate.**"
-        )
-    else:
-        headline = "**No changes.** The live org matches the manifests."
-    extras = [
-        f"{counts[Op.NOOP]} unchanged",
-        f"{counts[Op.UNMANAGED]} unmanaged",
-        f"{counts[Op.BLOCKED]} blocked",
-    ]
-    lines += [f"{headline} ({', '.join(extras)})", ""]
-    if changed:
-        lines += ["| | kind | name | what |", "|---|---|---|---|"]
-        for action in changed:
-            what = action.reason or ", ".join(c.path for c in action.changes) or ""
-            row = (action.op.value, action.kind.value, _cell(action.name), _cell(what))
-            lines.append("| " + " | ".join(row) + " |")
-        detailed = [a for a in changed if a.changes]
-        if detailed:
-            lines += ["", "<details><summary>Field changes</summary>", ""]
-            lines += ["| object | field | before | after |", "|---|---|---|---|"]
-            for action in detailed:
-                for change in action.changes:
-                    lines.append(
-                        f"| {_cell(action.address)} | `{_cell(change.path)}` | "
-                        f"{_value(change.before)} | {_value(change.after)} |"
-                    )
-            lines += ["", "</details>"]
-    return "\n".join(lines).rstrip() + "\n"
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_problems(problems: Sequence[Problem], *, environment: str = "") -> str:
@@ -345,7 +302,7 @@ def write_reports(
     if isinstance(subject, Plan):
         tf = terraform_report(subject)
         junit = junit_drift(subject) if kind == "drift" else junit_plan(subject)
-        text = markdown_plan(subject, kind=kind)
+        text = render.drift_markdown(subject) if kind == "drift" else render.markdown(subject)
     else:
         problems = list(subject)
         tf = {"create": 0, "update": 0, "delete": 0}

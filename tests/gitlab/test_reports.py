@@ -18,7 +18,6 @@ from reconciler.reports import (
     junit_plan,
     junit_problems,
     markdown_note,
-    markdown_plan,
     marker,
     report_options,
     terraform_report,
@@ -45,6 +44,7 @@ PLAN = Plan(
         _action(Op.DEACTIVATE, "Old", kind=Kind.PROFILE),
         _action(Op.NOOP, "Default Performance Profile", kind=Kind.PROFILE),
         _action(Op.UNMANAGED, "Someone's metric"),
+        _action(Op.UNMANAGED, "Kept", reason="protected by policy"),
         _action(Op.BLOCKED, "Ambiguous", reason="two live objects named Ambiguous"),
     ),
 )
@@ -106,6 +106,7 @@ def test_junit_drift_marks_every_drifted_object_as_failure() -> None:
     }
     assert cases["Ambiguous"].find("error") is not None
     assert cases["Default Performance Profile"].find("failure") is None
+    assert cases["Kept"].find("failure") is None  # protected objects are expected, not drift
     assert suite.get("failures") == "6" and suite.get("errors") == "1"
     message = cases["Sales | Floor"].find("failure")
     assert message is not None and "description" in (message.text or "")
@@ -138,18 +139,21 @@ def test_junit_escapes_hostile_names() -> None:
     assert suite.findall("testcase")[0].get("name") == '<x>&"]]>'
 
 
-def test_markdown_note_has_marker_once_and_counts() -> None:
-    text = markdown_note(markdown_plan(PLAN), marker("dev", "plan"))
+def test_markdown_report_is_the_rendered_plan_behind_the_marker(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    write_reports(PLAN, ReportPaths(markdown=path), env="dev", kind="plan")
+    text = path.read_text()
     assert text.startswith("<!-- reconciler:dev:plan -->\n")
     assert markdown_note(text, marker("dev", "plan")) == text
     assert "2 to create, 1 to update, 1 to replace, 1 to deactivate" in text
     assert "Sales \\| Floor" in text  # a pipe in a name does not break the table
-    assert "`description`" in text
 
 
-def test_markdown_without_changes_says_so() -> None:
-    assert "No changes" in markdown_plan(Plan(environment="dev"))
-    assert "No drift" in markdown_plan(Plan(environment="dev"), kind="drift")
+def test_markdown_drift_report(tmp_path: Path) -> None:
+    path = tmp_path / "drift.md"
+    write_reports(Plan(environment="prod"), ReportPaths(markdown=path), env="prod", kind="drift")
+    text = path.read_text()
+    assert text.startswith(marker("prod", "drift")) and "No drift" in text
 
 
 def test_write_reports_writes_only_what_was_asked(tmp_path: Path) -> None:
