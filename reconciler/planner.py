@@ -34,6 +34,10 @@ IMMUTABLE_FIELDS: dict[Kind, tuple[str, ...]] = {
 }
 
 
+#: Profile-metric fields Genesys cannot change on an existing metric.
+MEASURED = ("externalMetric", "nativeMetric")
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     """Field-level changes from `before` (live) to `after` (desired), paths like `zones[0].label`.
 
@@ -293,7 +297,18 @@ class _Planner:
                 self.add(Op.CREATE, Kind.PROFILE_METRIC, name, desired=desired)
             else:
                 desired = normalize.manage_only_set_fields(desired, found[0].normalized)
-                if changes := self.compare(Kind.PROFILE_METRIC, name, desired, found[0]):
+                changes = self.compare(Kind.PROFILE_METRIC, name, desired, found[0])
+                if changes and any(c.path in MEASURED for c in changes):
+                    self.add(
+                        Op.BLOCKED,
+                        Kind.PROFILE_METRIC,
+                        name,
+                        live_id=found[0].id,
+                        changes=changes,
+                        reason="the metric a profile metric measures cannot be changed; "
+                        "give the new one another name (and disable this one)",
+                    )
+                elif changes:
                     self.add(
                         Op.UPDATE,
                         Kind.PROFILE_METRIC,

@@ -298,3 +298,9 @@ def drift_markdown(plan: Plan) -> str:
     if not has_drift(plan):
         lines.append("No drift.")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def color_for(stream: Any, environ: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in environ

@@ -1,0 +1,31 @@
+"""`reconciler drift -e ENV`: read-only report of live changes and unmanaged objects (exit 2)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import render
+from ..errors import ExitCode
+from ..options import env_option, format_option, root_option
+from .plan import make_plan
+
+
+@click.command("drift")
+@root_option
+@env_option
+@format_option("text", "json", "markdown")
+def command(root: Path, env: str, output_format: str) -> int:
+    """Report what changed live and what exists live that no manifest declares."""
+    result = make_plan(root, env)
+    if output_format == "json":
+        click.echo(render.drift_json(result), nl=False)
+    elif output_format == "markdown":
+        click.echo(render.drift_markdown(result), nl=False)
+    else:
+        color = render.color_for(sys.stdout, os.environ)
+        click.echo(render.drift_text(result, color=color), nl=False)
+    return int(ExitCode.CHANGES if render.has_drift(result) else ExitCode.OK)

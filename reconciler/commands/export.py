@@ -1,0 +1,32 @@
+"""`reconciler export -e ENV --out DIR`: the live org as manifests (names, not ids)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import exporter
+from ..connect import open_client
+from ..live import fetch
+from ..loader import load
+from ..options import env_option, root_option
+from ..plan import Kind
+
+
+@click.command("export")
+@root_option
+@env_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the manifests to, e.g. environments/imported.",
+)
+def command(root: Path, env: str, out: Path) -> None:
+    """Write ENV's live org as manifests: deterministic, sorted, promotable."""
+    manifest = load(root, env)
+    with open_client(manifest) as client:
+        live = fetch(client, manifest, kinds=frozenset(Kind))
+    for path in exporter.write(out, live, env, manifest.environment):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,65 @@
+"""`reconciler plan -e ENV`: read the org, diff it against the manifests, print the plan."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import planner, render
+from ..connect import open_client
+from ..errors import ExitCode
+from ..live import fetch
+from ..loader import load
+from ..options import env_option, format_option, root_option
+from ..plan import Plan
+
+
+def make_plan(root: Path, env: str, *, allow_replace: bool = False) -> Plan:
+    """Load (invalid manifests stop here, before any API call), read live state, plan."""
+    manifest = load(root, env)
+    with open_client(manifest) as client:
+        live = fetch(client, manifest)
+    return planner.plan(manifest, live, allow_replace=allow_replace)
+
+
+def show(plan: Plan, output_format: str) -> str:
+    if output_format == "json":
+        return render.json(plan)
+    if output_format == "markdown":
+        return render.markdown(plan)
+    return render.text(plan, color=render.color_for(sys.stdout, os.environ))
+
+
+@click.command("plan")
+@root_option
+@env_option
+@format_option("text", "json", "markdown")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan (with its manifest checksum and live fingerprint) for `apply --plan`.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when the plan has changes, 0 when it has none (Terraform's convention).",
+)
+def command(
+    root: Path, env: str, output_format: str, out: Path | None, detailed_exitcode: bool
+) -> int:
+    """Show what apply would change, object by object and field by field."""
+    result = make_plan(root, env)
+    click.echo(show(result, output_format), nl=False)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(result.to_json())
+        click.echo(
+            f"Saved the plan to {out}; apply it with: reconciler apply -e {env} --plan {out}",
+            err=True,
+        )
+    if detailed_exitcode and result.has_changes:
+        return int(ExitCode.CHANGES)
+    return int(ExitCode.OK)

@@ -1,0 +1,104 @@
+"""The live org as manifests: onboard an existing org, or snapshot it for a nightly git diff.
+
+Deterministic by construction: objects sorted by name, fields in the manifest's order, zones
+and intervals in their normal order, no timestamps, names instead of ids (divisions, external
+and native metrics), and the home division left implicit. The output goes through the same
+normal forms the planner compares, so `export` then `plan` against the same org is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import normalize
+from .environment import Environment
+from .live import LiveState
+
+#: File name per kind, as the shipped environments name them.
+FILES = {
+    "externalMetrics": "external-metrics.yaml",
+    "profiles": "profiles.yaml",
+    "achievements": "achievements.yaml",
+}
+
+
+def _clean(data: Any) -> Any:
+    """Drop None values (unset optional fields) recursively, keep everything else as is."""
+    if isinstance(data, Mapping):
+        return {k: _clean(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_clean(item) for item in data]
+    return data
+
+
+def _value(number: Any) -> Any:
+    # Trigger values are floats in the normal form; write 50 rather than 50.0 when whole.
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
+    """Manifest-shaped resources (plain data, manifest field names) of everything live holds."""
+    lookup = live.lookup()
+    metrics = [normalize.live_external_metric(raw) for raw in live.external_metrics or []]
+    profiles = []
+    for raw in live.profiles or []:
+        form = normalize.live_profile(raw, lookup)
+        if form["division"] == lookup.home_division:
+            form["division"] = None  # the home division is the default: stays portable
+        form.pop("profile", None)
+        members = []
+        for metric_raw in live.profile_metrics.get(str(raw.get("id")), []):
+            metric = normalize.live_profile_metric(str(form["name"]), metric_raw, lookup)
+            metric.pop("profile")
+            members.append(metric)
+        form["metrics"] = sorted(members, key=lambda m: str(m["name"]))
+        profiles.append(form)
+    achievements = []
+    for raw in live.achievements or []:
+        form = normalize.live_achievement(raw, lookup)
+        form["trigger"]["value"] = _value(form["trigger"]["value"])
+        achievements.append(form)
+    return {
+        "externalMetrics": _clean(sorted(metrics, key=lambda m: str(m["name"]))),
+        "profiles": _clean(sorted(profiles, key=lambda p: str(p["name"]))),
+        "achievements": _clean(sorted(achievements, key=lambda a: str(a["name"]))),
+    }
+
+
+def dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def render_files(live: LiveState, source_env: str) -> dict[str, str]:
+    """File name -> YAML text, one file per kind (every kind, so re-exports overwrite)."""
+    header = (
+        f"# Exported by `reconciler export` from environment {source_env!r}.\n"
+        "# Names, not ids: this file can be promoted to another org.\n"
+    )
+    return {FILES[kind]: header + dump({kind: items}) for kind, items in resources(live).items()}
+
+
+def environment_file(environment: Environment) -> str:
+    """An environment.yaml for the export: same target and settings, no `extends`."""
+    data = environment.model_dump(mode="json", exclude_defaults=True, exclude={"extends"})
+    return dump(data)
+
+
+def write(out: Path, live: LiveState, source_env: str, environment: Environment) -> list[Path]:
+    """Write the export to `out`; an existing environment.yaml there is kept."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_files(live, source_env).items():
+        (out / name).write_text(text)
+        written.append(out / name)
+    settings = out / "environment.yaml"
+    if not settings.exists():
+        settings.write_text(environment_file(environment))
+        written.append(settings)
+    return written
