@@ -11,6 +11,7 @@ import click
 from .. import render
 from ..errors import ExitCode
 from ..options import env_option, format_option, root_option
+from ..reports import ReportPaths, report_options, write_reports
 from .plan import make_plan
 
 
@@ -18,9 +19,11 @@ from .plan import make_plan
 @root_option
 @env_option
 @format_option("text", "json", "markdown")
-def command(root: Path, env: str, output_format: str) -> int:
+@report_options
+def command(root: Path, env: str, output_format: str, reports: ReportPaths) -> int:
     """Report what changed live and what exists live that no manifest declares."""
     result = make_plan(root, env)
+    write_reports(result, reports, env=env, kind="drift")
     if output_format == "json":
         click.echo(render.drift_json(result), nl=False)
     elif output_format == "markdown":

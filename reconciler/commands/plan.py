@@ -15,6 +15,7 @@ from ..live import fetch
 from ..loader import load
 from ..options import env_option, format_option, root_option
 from ..plan import Plan
+from ..reports import ReportPaths, report_options, write_reports
 
 
 def make_plan(root: Path, env: str, *, allow_replace: bool = False) -> Plan:
@@ -47,11 +48,18 @@ def show(plan: Plan, output_format: str) -> str:
     is_flag=True,
     help="Exit 2 when the plan has changes, 0 when it has none (Terraform's convention).",
 )
+@report_options
 def command(
-    root: Path, env: str, output_format: str, out: Path | None, detailed_exitcode: bool
+    root: Path,
+    env: str,
+    output_format: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    reports: ReportPaths,
 ) -> int:
     """Show what apply would change, object by object and field by field."""
     result = make_plan(root, env)
+    write_reports(result, reports, env=env, kind="plan")
     click.echo(show(result, output_format), nl=False)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
