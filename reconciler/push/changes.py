@@ -91,6 +91,7 @@ class Collected:
     tainted_users: set[str] = field(default_factory=set)
     tainted_points: set[PointKey] = field(default_factory=set)
     zeroing_off: str | None = None
+    rows_read: int = 0
 
     @property
     def covered(self) -> Window | None:
@@ -111,6 +112,7 @@ def collect(
     result = Collected(Aggregator(), window, period)
     add = result.points.add
     for row in rows:
+        result.rows_read += 1
         if isinstance(row, RowError):
             _unreadable(result, row, directory, zones)
             continue

@@ -6,7 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 from .changes import Change, LineGroups
-from .pusher import PushReport
+from .pusher import Failure, PushReport
 
 _MARK = {"new": "+", "changed": "~", "full": "=", "zeroed": "0", "deleted": "-"}
 _WHY = {
@@ -23,11 +23,12 @@ def _number(value: Decimal | None) -> str:
 
 
 def change_line(change: Change, label: str) -> str:
+    """One point of a dry run: mark, day, agent, `value (count)`, what the ledger had."""
     before = change.previous
     new = "delete" if change.value is None else f"{_number(change.value)} ({change.count})"
     if before is not None and change.reason != "full":
         new = f"{_number(before.value)} ({before.count}) -> {new}"
-    return f"  {_MARK[change.reason]} {change.day}  {label:<32} {new}  [{_WHY[change.reason]}]"
+    return f"  {_MARK[change.reason]} {change.day}  {label:<32} {new:<24} [{_WHY[change.reason]}]"
 
 
 def _groups(title: str, groups: LineGroups) -> list[str]:
@@ -42,14 +43,12 @@ def _groups(title: str, groups: LineGroups) -> list[str]:
 def render(report: PushReport) -> str:
     c, d, o = report.collected, report.diff, report.outcome
     req = report.request
-    out: list[str] = []
     head = "Dry run of" if o is None else "Push of"
-    out.append(f"{head} {req.metric!r} (metric {report.metric_id}) from {req.input}")
-    covered = c.covered
-    out.append(
-        f"  {c.points.rows} row(s) -> {len(c.points)} point(s); API window {c.window}; "
-        f"days covered by this input: {covered if covered else 'none'}"
-    )
+    out = [
+        f"{head} {req.metric!r} (metric {report.metric_id}) from {req.input}",
+        f"  read {c.rows_read} row(s): {c.points.rows} aggregated into {len(c.points)} point(s)",
+        f"  API window {c.window}; days covered by this input: {c.covered or 'none'}",
+    ]
     if o is None:
         out.append(f"  would send {len(d.changes)} point(s) ({d.unchanged} unchanged):")
         out.extend(change_line(ch, report.labels.get(ch.user_id, ch.user_id)) for ch in d.changes)
@@ -57,39 +56,42 @@ def render(report: PushReport) -> str:
         out.append(f"  unreadable: line {error.line}: {error.message}")
     if c.error_count > len(c.errors):
         out.append(f"  unreadable: … and {c.error_count - len(c.errors)} more row(s)")
-    out.extend(_groups("unknown agent", c.unknown_agents))
+    out.extend(_groups("skipped", c.unknown_agents))
     out.extend(_groups("skipped", c.skipped))
     if d.kept:
         why = c.zeroing_off or "their users have unreadable rows"
         out.append(f"  not zeroed: {d.kept} ledger day(s), because {why}")
-    reasons = Counter(ch.reason for ch in d.changes)
-    zeroed = reasons["zeroed"] + reasons["deleted"]
-    if o is not None:
-        ack = len(o.acknowledged)
-        out.append(
-            f"Sent {ack} point(s) in {o.requests} request(s): "
-            f"{ack - sum(1 for ch in o.acknowledged if ch.reason in ('zeroed', 'deleted'))} "
-            f"written, {sum(1 for ch in o.acknowledged if ch.reason in ('zeroed', 'deleted'))} "
-            f"zeroed; {d.unchanged} unchanged"
-        )
-        codes = Counter(f.code for f in o.rejected)
-        if o.rejected:
-            listed = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
-            out.append(f"  rejected: {len(o.rejected)} point(s) ({listed})")
-            for failure in o.rejected[:20]:
-                label = report.labels.get(failure.change.user_id, failure.change.user_id)
-                out.append(f"    {failure.change.day} {label}: {failure.code} {failure.message}")
-        if o.failed:
-            codes = Counter(f.code for f in o.failed)
-            listed = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
-            out.append(f"  not acknowledged (retried next run): {len(o.failed)} ({listed})")
+    zeroing = ("zeroed", "deleted")
+    if o is None:
+        sent = len(d.changes)
+        zeroed = sum(1 for ch in d.changes if ch.reason in zeroing)
+        rejected = failed = requests = 0
     else:
-        out.append(f"Would send {len(d.changes)} point(s), {zeroed} of them zeroing a day")
-    skipped = c.skipped.total()
+        sent, rejected, failed = len(o.acknowledged), len(o.rejected), len(o.failed)
+        zeroed = sum(1 for ch in o.acknowledged if ch.reason in zeroing)
+        requests = o.requests
+        out.extend(_failures("rejected", o.rejected, report.labels))
+        out.extend(_failures("not acknowledged (retried next run)", o.failed, report.labels))
+    label = "Summary (dry run): would send" if o is None else "Summary: sent"
     out.append(
-        f"Summary: sent {0 if o is None else len(o.acknowledged)}, unchanged {d.unchanged}, "
-        f"zeroed {zeroed}, rejected {0 if o is None else len(o.rejected)}, "
-        f"unreadable {c.error_count}, unknown agent {c.unknown_agents.total()}, "
-        f"skipped {skipped}"
+        f"{label} {sent}, unchanged {d.unchanged}, zeroed {zeroed}, rejected {rejected}, "
+        f"not acknowledged {failed}, unreadable {c.error_count}, "
+        f"unknown agent {c.unknown_agents.total()}, skipped {c.skipped.total()}; "
+        f"{requests} request(s)"
     )
     return "\n".join(out)
+
+
+def _failures(title: str, failures: list[Failure], labels: dict[str, str]) -> list[str]:
+    if not failures:
+        return []
+    codes = Counter(f.code for f in failures)
+    listed = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
+    lines = [f"  {title}: {len(failures)} point(s) ({listed})"]
+    for failure in failures[:20]:
+        change = failure.change
+        who = labels.get(change.user_id, change.user_id)
+        lines.append(f"    {change.day} {who}: {failure.code}: {failure.message}")
+    if len(failures) > 20:
+        lines.append(f"    … and {len(failures) - 20} more")
+    return lines

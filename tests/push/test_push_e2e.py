@@ -237,7 +237,7 @@ def test_malformed_rows_are_numbered_and_good_rows_go_through(org: Org) -> None:
     assert "unreadable: line 3: bad timestamp" in text
     assert "unreadable: line 4: value '12k' is not a number" in text
     assert "unreadable: line 5: missing value" in text
-    assert "unknown agent: unknown agent 'nobody@example.com': 1 row(s), line(s) 6" in text
+    assert "skipped: unknown agent 'nobody@example.com': 1 row(s), line(s) 6" in text
     again = org.push(BAD_CSV)  # the good rows are in the ledger: nothing to send
     assert not again.diff.changes
 
