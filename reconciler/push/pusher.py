@@ -31,14 +31,17 @@ UNCERTAIN_ATTEMPTS = 3
 MAX_FAILED_BATCHES = 3
 
 
-class PushClient(Protocol):
+class DataWriter(Protocol):
+    def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]: ...
+
+
+class PushClient(DataWriter, Protocol):
     def list_external_metrics(self) -> list[dict[str, Any]]: ...
     def list_users(self) -> list[dict[str, Any]]: ...
     def list_business_units(self) -> list[dict[str, Any]]: ...
     def get_business_unit_time_zone(self, bu_id: str) -> str: ...
     def list_business_unit_users(self, bu_id: str) -> list[dict[str, Any]]: ...
     def map(self, fn: Any, items: Any) -> list[Any]: ...
-    def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def item(metric_id: str, change: Change) -> dict[str, Any]:
 
 
 def send(
-    client: PushClient,
+    client: DataWriter,
     metric_id: str,
     changes: Sequence[Change],
     ledger: Ledger | None,
@@ -107,7 +110,7 @@ def send(
 
 
 def _write(
-    client: PushClient, metric_id: str, batch: Sequence[Change], outcome: Outcome
+    client: DataWriter, metric_id: str, batch: Sequence[Change], outcome: Outcome
 ) -> dict[str, Any] | None:
     items = [item(metric_id, change) for change in batch]
     for attempt in range(1, UNCERTAIN_ATTEMPTS + 1):

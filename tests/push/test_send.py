@@ -1,0 +1,97 @@
+"""The send loop's failure handling, with a scripted data endpoint (no HTTP involved).
+
+The script is a list of what each write does; the assertions are about what reaches the
+ledger and the outcome, which the script does not decide by itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reconciler.errors import ApiError, UncertainWriteError
+from reconciler.push.changes import Change
+from reconciler.push.ledger import Ledger
+from reconciler.push.pusher import item, send
+
+DAY = date(2026, 11, 27)
+
+
+def changes(n: int) -> list[Change]:
+    return [
+        Change(f"u{i % 7}", DAY - timedelta(days=i // 7), Decimal(i), 1, None, "new")
+        for i in range(n)
+    ]
+
+
+class ScriptedData:
+    """Answers each write per `script`: "ok", "reject-first", "lost", "api-error"."""
+
+    def __init__(self, *script: str) -> None:
+        self.script = list(script)
+        self.batches: list[list[dict[str, Any]]] = []
+
+    def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]:
+        assert len(items) <= 100
+        self.batches.append(items)
+        step = self.script.pop(0) if self.script else "ok"
+        if step == "lost":
+            raise UncertainWriteError("POST", "/data", None, message="connection dropped")
+        if step == "api-error":
+            raise ApiError("POST", "/data", 503, code="service.unavailable")
+        rejected = items[:1] if step == "reject-first" else []
+        return {
+            "processedEntities": [dict(i, totalValue=i["value"]) for i in items[len(rejected) :]],
+            "unprocessedEntities": [dict(i, code="bad.user", message="no") for i in rejected],
+        }
+
+
+def stored(path: Path) -> int:
+    with Ledger(path, readonly=True) as ledger:
+        return len(ledger.entries("m", date(2026, 1, 1), date(2026, 12, 31)))
+
+
+def test_items_are_total_with_exact_numbers_and_null_deletes() -> None:
+    change = Change("u", DAY, Decimal("15400.50"), 3, None, "new")
+    assert item("m", change) == {
+        "metricId": "m",
+        "userId": "u",
+        "dateOccurred": "2026-11-27",
+        "value": 15400.5,
+        "count": 3,
+        "type": "Total",
+    }
+    deleted = item("m", Change("u", DAY, None, 0, None, "deleted"))
+    assert deleted["value"] is None and "count" not in deleted
+    assert item("m", Change("u", DAY, Decimal("12.000"), 1, None, "new"))["value"] == 12
+
+
+def test_lost_answers_are_resent_because_total_writes_overwrite(tmp_path: Path) -> None:
+    api = ScriptedData("lost", "lost", "ok")
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(api, "m", changes(150), ledger)
+    assert outcome.requests == 4  # batch 1 three times, batch 2 once
+    assert api.batches[0] == api.batches[1] == api.batches[2]
+    assert len(outcome.acknowledged) == 150 and not outcome.failed
+    assert stored(tmp_path / "l.sqlite") == 150
+
+
+def test_rejected_and_failed_points_stay_out_of_the_ledger(tmp_path: Path) -> None:
+    api = ScriptedData("reject-first", "api-error", "lost", "lost", "lost")
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(api, "m", changes(250), ledger)
+    assert [(f.change.user_id, f.code) for f in outcome.rejected] == [("u0", "bad.user")]
+    assert {f.code for f in outcome.failed} == {"service.unavailable", "no.answer"}
+    assert len(outcome.failed) == 150
+    assert stored(tmp_path / "l.sqlite") == 99
+
+
+def test_the_push_stops_writing_when_the_api_keeps_failing(tmp_path: Path) -> None:
+    api = ScriptedData(*["api-error"] * 3)
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(api, "m", changes(550), ledger)
+    assert len(api.batches) == 3
+    assert len(outcome.failed) == 550
+    assert {f.code for f in outcome.failed} == {"service.unavailable", "not.sent"}
