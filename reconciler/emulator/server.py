@@ -71,8 +71,12 @@ class EmulatorServer:
         self.host = host
         self.port = int(self._server.server_address[1])
         self.url = f"http://{host}:{self.port}"
+        # A short poll interval keeps close() quick; the cost is a few wake-ups a second.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"emulator:{self.port}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"emulator:{self.port}",
+            daemon=True,
         )
         self._thread.start()
 
