@@ -120,7 +120,11 @@ def collect(
         if user_id is None:
             result.unknown_agents.add(f"unknown agent {row.agent!r}", row.line)
             continue
-        day = local_day(row.occurred, zones.for_user(user_id))
+        occurred = row.occurred
+        if isinstance(occurred, datetime):
+            day = occurred.astimezone(zones.for_user(user_id)).date()
+        else:
+            day = occurred  # an already-daily row
         if period is not None and day not in period:
             result.skipped.add(f"{day} is outside --from/--to ({period})", row.line)
         elif day not in window:

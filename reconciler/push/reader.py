@@ -44,8 +44,10 @@ class Columns:
         return [c for c in (self.agent, self.time, self.value, self.count) if c is not None]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
+    """A usable row (slots, not frozen: one is built per input row, and that adds up)."""
+
     line: int
     agent: str
     # A date is an already-daily row; a datetime is always timezone-aware.
@@ -179,8 +181,23 @@ def read_csv(
     index = {name: i for i, name in enumerate(header)}
     wanted = [(name, index[name]) for name in columns.required()]
     width = len(header)
+    agent_at, time_at, value_at = index[columns.agent], index[columns.time], index[columns.value]
+    count_at = index[columns.count] if columns.count is not None else None
     for record in reader:
-        if not record or (len(record) == 1 and not record[0].strip()):
+        if len(record) == width:
+            # Fast path for a well-formed row; anything odd falls through to `_row`, which
+            # re-parses the row only to say precisely what is wrong with it.
+            try:
+                agent = record[agent_at].strip()
+                value = Decimal(record[value_at])
+                count = 1 if count_at is None else int(record[count_at])
+                if agent and value.is_finite() and count >= 0:
+                    occurred = parse_time(record[time_at], source_tz)
+                    yield Row(reader.line_num, agent, occurred, value, count)
+                    continue
+            except (ValueError, ArithmeticError):
+                pass
+        elif not record or (len(record) == 1 and not record[0].strip()):
             continue
         line = reader.line_num
         fields: dict[str, object] = {
