@@ -6,7 +6,10 @@ relative to today in UTC, well inside the API window.
 
 from __future__ import annotations
 
+import io
+import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,3 +95,46 @@ def test_cli_errors_are_one_line_with_the_right_code(
     missing = ["--agent-column", "owner"]
     assert main([*args, "--metric", METRIC, *missing]) == 1
     assert "missing column(s) owner" in capsys.readouterr().err
+
+
+def test_jsonl_daily_rows_from_stdin_through_a_mapping(
+    root: Path,
+    server: tuple[Emulator, EmulatorServer],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    day = (datetime.now(UTC) - timedelta(days=1)).date()
+    (root / "owners.yaml").write_text(f"'0051': {ALICE}\n'0052': nobody@example.com\n")
+    lines = [
+        {"owner": "0051", "day": str(day), "amount": 99.5, "deals": 3},
+        {"owner": "0052", "day": str(day), "amount": 1, "deals": 1},
+    ]
+    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = main(
+        [
+            "push",
+            "--root",
+            str(root),
+            "-e",
+            "e2e",
+            "--metric",
+            METRIC,
+            "--input",
+            "-",
+            "--mapping",
+            str(root / "owners.yaml"),
+            "--agent-column",
+            "owner",
+            "--time-column",
+            "day",
+            "--value-column",
+            "amount",
+            "--count-column",
+            "deals",
+        ]
+    )
+    assert code == 1  # the unknown agent
+    assert "skipped: unknown agent '0052': 1 row(s), line(s) 2" in capsys.readouterr().out
+    points = server[0].data_points()
+    assert [(p["dateOccurred"], p["value"], p["count"]) for p in points] == [(str(day), 99.5, 3)]

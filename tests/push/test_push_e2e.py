@@ -15,6 +15,7 @@ import pytest
 from reconciler.client.retry import RetryPolicy
 from reconciler.emulator import Faults
 from reconciler.errors import ReconcilerError
+from reconciler.push.pusher import PushRequest, run
 from reconciler.push.summary import render
 
 from .emulated import ALICE, CHLOE, EMMA, METRIC, NOW, PRIYA, Org, csv_of, make_client, make_org
@@ -276,3 +277,22 @@ def test_unknown_metric_is_a_clear_error(org: Org) -> None:
         match=f"no external metric named 'daily_revenue_closed'. Did you mean '{METRIC}'",
     ):
         org.push(csv_of(*WEEK), metric="daily_revenue_closed")
+
+
+def test_progress_hears_of_every_point_in_batches(org: Org) -> None:
+    seen: list[int] = []
+    totals: list[int] = []
+
+    def progress(total: int) -> Any:
+        totals.append(total)
+        return seen.append
+
+    path = org.tmp / "deals.csv"
+    path.write_text(many_points())
+    run(
+        org.client,
+        PushRequest(METRIC, str(path), org.tmp / "l.sqlite"),
+        now=lambda: NOW,
+        progress=progress,
+    )
+    assert totals == [190] and seen == [100, 90]
