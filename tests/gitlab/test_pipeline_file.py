@@ -1,0 +1,98 @@
+"""Static checks of `.gitlab-ci.yml`: the GitLab conventions the e2e run cannot observe.
+
+gitlab-ci-local ignores `resource_group`, deployment tiers and report types, so what those keys
+say is pinned here; the behaviour (rules, scripts, artifacts) is proven by test_pipeline_e2e.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+PIPELINE = Path(__file__).resolve().parents[2] / ".gitlab-ci.yml"
+ENVS = {"dev": "development", "staging": "staging", "prod": "production"}
+
+
+@pytest.fixture(scope="module")
+def ci() -> dict[str, Any]:
+    data = yaml.safe_load(PIPELINE.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def _job(ci: dict[str, Any], name: str) -> dict[str, Any]:
+    """The job with its `extends` template merged in (one level, as this file uses)."""
+    job = dict(ci[name])
+    base = job.pop("extends", None)
+    if base:
+        job = {**ci[base], **job}
+    return job
+
+
+def test_stages(ci: dict[str, Any]) -> None:
+    assert ci["stages"] == ["validate", "plan", "apply", "drift", "push"]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_apply_jobs_are_serialised_per_environment_and_never_interrupted(
+    ci: dict[str, Any], env: str
+) -> None:
+    job = _job(ci, f"apply:{env}")
+    assert job["resource_group"] == env
+    assert job["interruptible"] is False
+    assert job["environment"] == {"name": env, "deployment_tier": ENVS[env]}
+    assert job["variables"] == {"ENV": env}
+    (rule,) = job["rules"]
+    assert rule["if"] == f'$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "{env}"'
+    assert job["artifacts"]["when"] == "always"
+    assert "reports/$ENV/" in job["artifacts"]["paths"]
+    script = "\n".join(job["script"])
+    assert "--report-terraform" in script and "--report reports/$ENV/apply-report.json" in (
+        script.replace('"', "")
+    )
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_plan_jobs_run_in_merge_requests_touching_their_environment(
+    ci: dict[str, Any], env: str
+) -> None:
+    job = _job(ci, f"plan:{env}")
+    assert job["environment"] == {"name": "$ENV", "action": "prepare"}
+    (rule,) = job["rules"]
+    assert rule["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert f"environments/{env}/**/*" in rule["changes"]
+    assert "environments/base/**/*" in rule["changes"]
+    reports = job["artifacts"]["reports"]
+    assert reports == {
+        "terraform": "reports/$ENV/plan.tfplan.json",
+        "junit": "reports/$ENV/plan.junit.xml",
+    }
+
+
+def test_drift_is_a_scheduled_matrix_that_warns_on_exit_2(ci: dict[str, Any]) -> None:
+    job = ci["drift"]
+    assert job["parallel"]["matrix"] == [{"ENV": list(ENVS)}]
+    assert job["allow_failure"] == {"exit_codes": [2]}
+    assert any(r.get("if") == '$CI_PIPELINE_SOURCE == "schedule"' for r in job["rules"])
+    assert job["artifacts"]["reports"] == {"junit": "reports/$ENV/drift.junit.xml"}
+
+
+def test_kpi_push_runs_only_when_configured(ci: dict[str, Any]) -> None:
+    (rule,) = ci["kpi-push"]["rules"]
+    for variable in ("$KPI_PUSH_ENV", "$KPI_PUSH_METRIC", "$KPI_PUSH_INPUT"):
+        assert variable in rule["if"]
+
+
+def test_no_credentials_in_the_file_or_the_artifacts(ci: dict[str, Any]) -> None:
+    text = PIPELINE.read_text()
+    # Credentials are only ever read from the (masked) CI/CD variables by the tool itself.
+    assert not re.search(r"GENESYSCLOUD_OAUTHCLIENT_SECRET\s*:", text)
+    assert "$GENESYSCLOUD_OAUTHCLIENT_SECRET" not in text
+    for name, job in ci.items():
+        if isinstance(job, dict) and "artifacts" in job:
+            for path in job["artifacts"].get("paths", []):
+                assert path.startswith("reports/"), f"{name} publishes {path}"
