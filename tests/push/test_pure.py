@@ -216,3 +216,10 @@ def test_unreadable_rows_stop_zeroing_what_they_might_have_covered() -> None:
     no_agent = [*rows, RowError(5, "missing agent", None, None)]
     result = diff(collect(no_agent, AGENTS, ZONES, WINDOW), ledger)
     assert [c.reason for c in result.changes] == ["new", "new"] and result.kept == 2
+
+
+def test_local_day_across_the_new_york_dst_change() -> None:
+    # 2026-11-01 02:00 EDT -> 01:00 EST: 05:30 UTC is still 2026-11-01 00:30/01:30 locally.
+    assert local_day(datetime(2026, 11, 1, 5, 30, tzinfo=UTC), NY) == D("2026-11-01")
+    assert local_day(datetime(2026, 11, 2, 4, 59, tzinfo=UTC), NY) == D("2026-11-01")
+    assert local_day(datetime(2026, 11, 2, 5, 0, tzinfo=UTC), NY) == D("2026-11-02")

@@ -138,3 +138,20 @@ def test_jsonl_daily_rows_from_stdin_through_a_mapping(
     assert "skipped: unknown agent '0052': 1 row(s), line(s) 2" in capsys.readouterr().out
     points = server[0].data_points()
     assert [(p["dateOccurred"], p["value"], p["count"]) for p in points] == [(str(day), 99.5, 3)]
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["push", "--root", str(root), "-e", "e2e", "--metric", METRIC]
+    assert main([*args, "--input", str(deals(root, "1"))]) == 0
+    assert "pushing points" not in capsys.readouterr().err
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main([*args, "--input", str(deals(root, "2"))]) == 0
+    assert "pushing points" in terminal.getvalue()

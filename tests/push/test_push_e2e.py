@@ -296,3 +296,17 @@ def test_progress_hears_of_every_point_in_batches(org: Org) -> None:
         progress=progress,
     )
     assert totals == [190] and seen == [100, 90]
+
+
+def test_explicit_from_to_zeroes_days_the_export_no_longer_mentions(org: Org) -> None:
+    org.push(csv_of(*WEEK))
+    friday_only = csv_of((ALICE, "2026-11-27T10:00:00-05:00", "7"))
+    report = org.push(friday_only, period=(date(2026, 11, 24), date(2026, 11, 27)))
+    assert not report.failed, render(report)
+    assert org.stored() == {
+        (ALICE, "2026-11-24"): (0.0, 1),
+        (ALICE, "2026-11-25"): (0.0, 1),
+        (ALICE, "2026-11-26"): (0.0, 1),
+        (ALICE, "2026-11-27"): (7.0, 1),
+        (CHLOE, "2026-11-26"): (0.0, 1),
+    }
