@@ -43,6 +43,8 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChan
 
     Ordered by the desired form's field order, then path, so plans read like the manifest.
     """
+    if before == after:
+        return ()  # the common case at scale; DeepDiff is far slower than ==
     changes: list[tuple[tuple[int, str], FieldChange]] = []
     order = {key: index for index, key in enumerate(after)}
     tree = DeepDiff(dict(before), dict(after), view="tree", verbose_level=2)
@@ -87,6 +89,12 @@ class _Planner:
             if metric.external_metric
         } | {achievement.trigger.metric for achievement in resources.achievements}
         self.blocked_external: set[str] = set()
+        # Live profile metrics grouped by profile name, so each profile looks at its own only.
+        self.metrics_of: dict[str, list[tuple[str, list[LiveObject]]]] = {}
+        for (kind, name), objs in sorted(self.index.items()):
+            if kind is Kind.PROFILE_METRIC:
+                profile_name = str(objs[0].normalized["profile"])
+                self.metrics_of.setdefault(profile_name, []).append((name, objs))
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -319,11 +327,12 @@ class _Planner:
                     )
         if live_profile is None:
             return
-        prefix = normalize.profile_metric_name(profile.name, "")
-        for (kind, name), objs in sorted(self.index.items()):
-            if kind is Kind.PROFILE_METRIC and name.startswith(prefix) and name not in declared:
+        for name, objs in self.metrics_of.get(profile.name, []):
+            if name not in declared:
                 for obj in objs:
-                    self.leftover(kind, name, obj, removable=bool(obj.normalized["enabled"]))
+                    self.leftover(
+                        Kind.PROFILE_METRIC, name, obj, removable=bool(obj.normalized["enabled"])
+                    )
 
     def achievements(self) -> None:
         declared = set()

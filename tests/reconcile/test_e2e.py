@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -297,3 +301,29 @@ def test_invalid_manifest_exits_3_before_any_api_call(
     for command in ("plan", "apply", "drift"):
         assert main([command, "-e", "loop", "--root", str(project)]) == ExitCode.INVALID_MANIFEST
     assert emulator.count() == 0
+
+
+@pytest.mark.slow
+def test_apply_killed_mid_run_converges_on_rerun(
+    project: Path, emulator: Emulator, server: EmulatorServer
+) -> None:
+    write_env(project, "loop", server.url)
+    emulator.set_faults(Faults(latency_ms=40))
+    command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
+    victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while api_writes(emulator) < 4 and victim.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        victim.send_signal(signal.SIGKILL)
+    finally:
+        victim.wait(timeout=30)
+    assert victim.returncode == -signal.SIGKILL, "apply finished before it could be killed"
+    written = api_writes(emulator)
+    assert 4 <= written < 13  # killed part-way: a full apply of base makes 13 writes
+    emulator.set_faults(Faults())
+    # The kernel released the dead process's lock; the re-run finishes the job.
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert_no_duplicates(emulator)
+    assert main(["plan", "-e", "loop", "--root", str(project), "--detailed-exitcode"]) == 0
