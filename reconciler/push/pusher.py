@@ -127,16 +127,21 @@ def _write(
     return None
 
 
+def _echo_key(echoed: dict[str, Any]) -> tuple[str, str]:
+    # The echo's date format is undocumented; a date-time echo still names the same day.
+    return str(echoed.get("userId")), str(echoed.get("dateOccurred") or "")[:10]
+
+
 def _settle(batch: Sequence[Change], response: dict[str, Any], outcome: Outcome) -> list[Change]:
     """Sort a batch into acknowledged / rejected / unanswered by the response's echoes."""
     by_key = {(c.user_id, c.day.isoformat()): c for c in batch}
     acknowledged: list[Change] = []
     for echoed in response.get("processedEntities") or []:
-        change = by_key.pop((echoed.get("userId"), echoed.get("dateOccurred")), None)
+        change = by_key.pop(_echo_key(echoed), None)
         if change is not None:
             acknowledged.append(change)
     for echoed in response.get("unprocessedEntities") or []:
-        change = by_key.pop((echoed.get("userId"), echoed.get("dateOccurred")), None)
+        change = by_key.pop(_echo_key(echoed), None)
         if change is not None:
             outcome.rejected.append(
                 Failure(change, str(echoed.get("code")), str(echoed.get("message") or ""))
