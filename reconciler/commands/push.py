@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode, UsageError
-from ..options import env_option, root_option
+from ..options import env_option, format_option, root_option
 
 
 @click.command("push")
@@ -64,6 +64,7 @@ from ..options import env_option, root_option
 )
 @click.option("--full", is_flag=True, help="Re-send every point in the window, ledger or not.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send and record nothing.")
+@format_option("text", "json")
 @click.option(
     "--ledger",
     "ledger_path",
@@ -88,6 +89,7 @@ def command(
     zero_mode: str,
     full: bool,
     dry_run: bool,
+    output_format: str,
     ledger_path: Path | None,
 ) -> None:
     """Push CRM deals as daily per-agent external metric data (only what changed)."""
@@ -96,7 +98,7 @@ def command(
     from ..loader import load
     from ..push.pusher import PushRequest, run
     from ..push.reader import Columns
-    from ..push.summary import render
+    from ..push.summary import as_json, render
 
     period: tuple[date, date] | None = None
     if (first is None) != (last is None):
@@ -132,6 +134,6 @@ def command(
 
         client = stack.enter_context(open_client(manifest))
         report = run(client, request, progress=progress)
-    click.echo(render(report))
+    click.echo(as_json(report) if output_format == "json" else render(report))
     if report.failed:
         click.get_current_context().exit(int(ExitCode.ERROR))

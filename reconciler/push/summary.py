@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from decimal import Decimal
 
@@ -95,3 +96,55 @@ def _failures(title: str, failures: list[Failure], labels: dict[str, str]) -> li
     if len(failures) > 20:
         lines.append(f"    … and {len(failures) - 20} more")
     return lines
+
+
+def as_json(report: PushReport) -> str:
+    """The same facts as `render`, for CI jobs that parse the result."""
+    c, d, o = report.collected, report.diff, report.outcome
+    covered = c.covered
+
+    def point(change: Change) -> dict[str, object]:
+        return {
+            "userId": change.user_id,
+            "agent": report.labels.get(change.user_id, change.user_id),
+            "dateOccurred": change.day.isoformat(),
+            "value": None if change.value is None else str(change.value),
+            "count": change.count,
+            "reason": change.reason,
+            "previous": None
+            if change.previous is None
+            else {"value": str(change.previous.value), "count": change.previous.count},
+        }
+
+    def failure(f: Failure) -> dict[str, object]:
+        return {**point(f.change), "code": f.code, "message": f.message}
+
+    def groups(lines: LineGroups) -> list[dict[str, object]]:
+        return [
+            {"reason": reason, "rows": count, "lines": first}
+            for reason, (count, first) in sorted(lines.groups.items())
+        ]
+
+    body = {
+        "metric": report.request.metric,
+        "metricId": report.metric_id,
+        "dryRun": o is None,
+        "rowsRead": c.rows_read,
+        "rowsAggregated": c.points.rows,
+        "points": len(c.points),
+        "window": [c.window.first.isoformat(), c.window.last.isoformat()],
+        "covered": None if covered is None else [str(covered.first), str(covered.last)],
+        "unchanged": d.unchanged,
+        "notZeroed": d.kept,
+        "changes": [point(ch) for ch in d.changes] if o is None else None,
+        "sent": None if o is None else [point(ch) for ch in o.acknowledged],
+        "rejected": [] if o is None else [failure(f) for f in o.rejected],
+        "notAcknowledged": [] if o is None else [failure(f) for f in o.failed],
+        "requests": 0 if o is None else o.requests,
+        "unreadable": [{"line": e.line, "message": e.message} for e in c.errors],
+        "unreadableRows": c.error_count,
+        "unknownAgents": groups(c.unknown_agents),
+        "skipped": groups(c.skipped),
+        "failed": report.failed,
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False)

@@ -155,3 +155,18 @@ def test_progress_bar_only_on_a_terminal(
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main([*args, "--input", str(deals(root, "2"))]) == 0
     assert "pushing points" in terminal.getvalue()
+
+
+def test_json_format_for_ci(
+    root: Path, server: tuple[Emulator, EmulatorServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["push", "--root", str(root), "-e", "e2e", "--metric", METRIC, "--format", "json"]
+    assert main([*args, "--input", str(deals(root, "10", "x"))]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert body["failed"] is True and body["dryRun"] is False
+    assert [(p["agent"], p["value"], p["count"]) for p in body["sent"]] == [(ALICE, "10", 1)]
+    assert body["unreadable"] == [{"line": 3, "message": "value 'x' is not a number"}]
+    assert main([*args, "--input", str(deals(root, "12")), "--dry-run"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    (change,) = body["changes"]
+    assert change["previous"] == {"value": "10", "count": 1} and change["value"] == "12"
