@@ -9,6 +9,7 @@ from pathlib import Path
 from .environment import Environment
 from .models import Resources
 from .plan import checksum
+from .yamlsource import Node
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,9 @@ class Manifest:
     """What `loader.load()` returns and `planner.plan()` consumes.
 
     `sources` maps `(kind, name)` (kind as in `plan.Kind`) to the `file:line` that declares it,
-    so plans and reports can point at the manifest line.
+    so plans and reports can point at the manifest line. `located` keeps the located YAML of
+    each object under the same keys (`loader.locate()` turns a field path into file:line:column);
+    it is empty for manifests built in code.
     """
 
     name: str
@@ -24,6 +27,7 @@ class Manifest:
     environment: Environment
     resources: Resources
     sources: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    located: Mapping[tuple[str, str], Node] = field(default_factory=dict, compare=False, repr=False)
 
     def checksum(self) -> str:
         """Checksum of the effective desired state (after extends, overlays and variables)."""

@@ -90,6 +90,7 @@ class Operator(StrEnum):
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 # --- external metric definitions ----------------------------------------------------------------
@@ -122,10 +123,10 @@ class Zone(_Camel):
     label: Name
     zone_type: ZoneType
     direction_type: DirectionType
-    lower_limit_value: int | None = None
-    upper_limit_value: int | None = None
-    lower_limit_points: int
-    upper_limit_points: int
+    lower_limit_value: Int32 | None = None
+    upper_limit_value: Int32 | None = None
+    lower_limit_points: Int32
+    upper_limit_points: Int32
 
 
 class Target(_Strict):
@@ -134,8 +135,9 @@ class Target(_Strict):
     `direction` defaults to the external metric's objective type; a native metric needs it.
     """
 
-    value: int = Field(ge=0)
-    points: int = Field(ge=0)
+    # Bounded so every zone the shorthand expands to (up to 2 x value) fits the API's int32.
+    value: int = Field(ge=0, le=1_000_000_000)
+    points: int = Field(ge=0, le=1_000_000_000)
     direction: Literal["HigherIsBetter", "LowerIsBetter"] | None = None
 
 
