@@ -25,7 +25,7 @@ from deepdiff.helper import notpresent
 from . import normalize
 from .live import Address, LiveObject, LiveState, declared_kinds, fingerprint
 from .manifest import Manifest
-from .models import Profile
+from .models import Achievement, Profile
 from .plan import KIND_ORDER, WRITE_OPS, Action, FieldChange, Kind, Op, Plan
 
 #: External-metric fields Genesys cannot PATCH: a change means delete + create (a new id).
@@ -89,6 +89,7 @@ class _Planner:
             if metric.external_metric
         } | {achievement.trigger.metric for achievement in resources.achievements}
         self.blocked_external: set[str] = set()
+        self.replaced_external: dict[str, str] = {}  # name -> id that the replace deletes
         # Live profile metrics grouped by profile name, so each profile looks at its own only.
         self.metrics_of: dict[str, list[tuple[str, list[LiveObject]]]] = {}
         for (kind, name), objs in sorted(self.index.items()):
@@ -115,10 +116,18 @@ class _Planner:
         )
 
     def compare(
-        self, kind: Kind, name: str, desired: dict[str, Any], live: LiveObject
+        self,
+        kind: Kind,
+        name: str,
+        desired: dict[str, Any],
+        live: LiveObject,
+        extra: tuple[FieldChange, ...] = (),
     ) -> tuple[FieldChange, ...] | None:
-        """Plan update/no-op for one matched object; returns the changes if the caller decides."""
-        changes = diff(live.normalized, desired)
+        """Plan update/no-op for one matched object; returns the changes if the caller decides.
+
+        `extra` are changes the normal forms cannot show (an id that a replace will change).
+        """
+        changes = diff(live.normalized, desired) + extra
         if not changes:
             self.add(Op.NOOP, kind, name, live_id=live.id)
             return None
@@ -177,6 +186,17 @@ class _Planner:
         self, name: str, desired: dict[str, Any], live: LiveObject, changes: tuple[FieldChange, ...]
     ) -> None:
         immutable = [c.path for c in changes if c.path in IMMUTABLE_FIELDS[Kind.EXTERNAL_METRIC]]
+        disabling = any(c.path == "enabled" and c.after is False for c in changes)
+        if not immutable and disabling and live.raw.get("inUse"):
+            self.add(
+                Op.BLOCKED,
+                Kind.EXTERNAL_METRIC,
+                name,
+                live_id=live.id,
+                changes=changes,
+                reason="Genesys refuses to disable an external metric while profile metrics use it",
+            )
+            return
         if not immutable:
             self.add(
                 Op.UPDATE,
@@ -203,6 +223,7 @@ class _Planner:
         reason = f"{what} cannot be changed in place: delete + create with a new id"
         if not self.allow_replace:
             reason += "; refused unless --allow-replace or policy.allow_replace"
+        self.replaced_external[name] = live.id
         self.add(
             Op.REPLACE,
             Kind.EXTERNAL_METRIC,
@@ -334,6 +355,13 @@ class _Planner:
                         Kind.PROFILE_METRIC, name, obj, removable=bool(obj.normalized["enabled"])
                     )
 
+    def new_trigger_id(self, achievement: Achievement) -> tuple[FieldChange, ...]:
+        """A trigger on a metric being replaced must follow it to its new id, in this apply."""
+        old_id = self.replaced_external.get(achievement.trigger.metric)
+        if old_id is None:
+            return ()
+        return (FieldChange(path="trigger.metric_id", before=old_id, after="(known after apply)"),)
+
     def achievements(self) -> None:
         declared = set()
         for achievement in self.manifest.resources.achievements:
@@ -349,7 +377,9 @@ class _Planner:
                 self.ambiguous(Kind.ACHIEVEMENT, name, found)
             elif not found:
                 self.add(Op.CREATE, Kind.ACHIEVEMENT, name, desired=desired)
-            elif changes := self.compare(Kind.ACHIEVEMENT, name, desired, found[0]):
+            elif changes := self.compare(
+                Kind.ACHIEVEMENT, name, desired, found[0], self.new_trigger_id(achievement)
+            ):
                 self.add(
                     Op.UPDATE,
                     Kind.ACHIEVEMENT,

@@ -276,6 +276,21 @@ CASES = [
         changes={"First win": [("notifications.email.subject", "Hello", "Hi")]},
     ),
     Case(
+        "disabling an external metric in use is blocked (Genesys answers 409)",
+        manifest(external_metrics=(revenue(enabled=False),)),
+        live([live_revenue(inUse=True)]),
+        [(Op.BLOCKED, EM, "Revenue")],
+        reasons={"Revenue": "while profile metrics use it"},
+    ),
+    Case(
+        "an achievement follows its trigger metric through a replace in the same apply",
+        manifest(achievements=(wins(),), external_metrics=(revenue(unit="Number"),)),
+        live([live_revenue()], achievements=[live_wins()]),
+        [(Op.REPLACE, EM, "Revenue"), (Op.UPDATE, ACH, "First win")],
+        changes={"First win": [("trigger.metric_id", "em-1", "(known after apply)")]},
+        allow_replace=True,
+    ),
+    Case(
         "a replaced external metric id shows up as trigger drift",
         manifest(achievements=(wins(),), external_metrics=(revenue(),)),
         live([live_revenue("em-2")], achievements=[live_wins(metric_id="em-1")]),
