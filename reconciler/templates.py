@@ -1,0 +1,197 @@
+"""Notification templates: checked and rendered with jinja2 in a sandbox.
+
+This is the only module that touches jinja2. Achievement notifications (seed 001) are
+templates with `{{ }}` placeholders that WEM fills in when an agent completes the achievement.
+The variables a template may use:
+
+    achievement.name             the achievement's name
+    achievement.description      its description
+    achievement.points           points awarded (set by WEM at completion; previews show 100)
+    achievement.type             ACHIEVEMENT
+    achievement.completion_type  ONCE / REPEATABLE
+    achievement.scope_type       ONCE / DAILY / WEEKLY / MONTHLY / ALL_TIME
+    agent.name                   the agent's display name
+    agent.first_name             the first word of the display name
+    agent.email                  the agent's e-mail address
+
+Anything else is an error, as is a syntax error. Templates are rendered in jinja2's
+`SandboxedEnvironment` with `StrictUndefined`, so a template can neither reach Python internals
+nor silently print an empty string for a misspelt variable.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import ManifestError, Problem
+from .models import Achievement
+
+TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {
+    "achievement": {
+        "name": "the achievement's name",
+        "description": "its description",
+        "points": "points awarded (set by WEM at completion; previews show 100)",
+        "type": "ACHIEVEMENT",
+        "completion_type": "ONCE / REPEATABLE",
+        "scope_type": "ONCE / DAILY / WEEKLY / MONTHLY / ALL_TIME",
+    },
+    "agent": {
+        "name": "the agent's display name",
+        "first_name": "the first word of the display name",
+        "email": "the agent's e-mail address",
+    },
+}
+
+SAMPLE_AGENT: dict[str, str] = {
+    "name": "Jordan Rivera",
+    "first_name": "Jordan",
+    "email": "jordan.rivera@example.com",
+}
+SAMPLE_POINTS = 100
+
+_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class TemplateIssue:
+    """A problem in one template; `line` is the line inside the template text (1-based)."""
+
+    message: str
+    line: int | None = None
+
+
+def _allowed() -> list[str]:
+    return [f"{top}.{attr}" for top, attrs in TEMPLATE_VARIABLES.items() for attr in attrs]
+
+
+def check(text: str) -> list[TemplateIssue]:
+    """Syntax errors and unknown variables in `text` (empty when the template is fine)."""
+    try:
+        tree = _env.parse(text)
+    except TemplateSyntaxError as error:
+        return [TemplateIssue(f"template syntax error: {error.message}", error.lineno)]
+    issues: list[TemplateIssue] = []
+    for name in sorted(meta.find_undeclared_variables(tree)):
+        if name not in TEMPLATE_VARIABLES:
+            issues.append(TemplateIssue(_unknown(name), _first_line(tree, name)))
+    for getattr_node in tree.find_all(nodes.Getattr):
+        issues.extend(_check_attribute(getattr_node.node, getattr_node.attr, getattr_node.lineno))
+    for getitem_node in tree.find_all(nodes.Getitem):
+        if isinstance(getitem_node.arg, nodes.Const):
+            issues.extend(
+                _check_attribute(getitem_node.node, getitem_node.arg.value, getitem_node.lineno)
+            )
+    if issues:
+        return issues
+    try:  # what static analysis cannot see (sandbox violations, bare {{ agent }} …)
+        render(text, sample_context_values())
+    except TemplateError as error:
+        return [TemplateIssue(f"template error: {error}")]
+    return []
+
+
+def _check_attribute(base: nodes.Node, attr: Any, line: int) -> list[TemplateIssue]:
+    if not isinstance(base, nodes.Name) or base.name not in TEMPLATE_VARIABLES:
+        return []
+    if attr in TEMPLATE_VARIABLES[base.name]:
+        return []
+    return [TemplateIssue(_unknown(f"{base.name}.{attr}"), line)]
+
+
+def _unknown(name: str) -> str:
+    allowed = _allowed()
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown template variable {name}{hint}; allowed: {', '.join(allowed)}"
+
+
+def _first_line(tree: nodes.Template, name: str) -> int | None:
+    for found in tree.find_all(nodes.Name):
+        if found.name == name:
+            return int(found.lineno)
+    return None
+
+
+def render(text: str, context: Mapping[str, Any]) -> str:
+    """Render one template in the sandbox (raises jinja2's TemplateError; `check` first)."""
+    return _env.from_string(text).render(dict(context))
+
+
+def context_for(achievement: Achievement, agent: Mapping[str, str]) -> dict[str, Any]:
+    """The variables WEM would fill in for `agent` completing `achievement`."""
+    return {
+        "achievement": {
+            "name": achievement.name,
+            "description": achievement.description,
+            "points": SAMPLE_POINTS,
+            "type": achievement.type.value,
+            "completion_type": achievement.completion_type.value,
+            "scope_type": achievement.scope_type.value,
+        },
+        "agent": dict(agent),
+    }
+
+
+def sample_context_values() -> dict[str, Any]:
+    return {
+        top: {attr: f"<{top}.{attr}>" for attr in attrs}
+        for top, attrs in TEMPLATE_VARIABLES.items()
+    }
+
+
+def template_fields(achievement: Achievement) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(path inside the achievement, text) of every template the achievement carries."""
+    email = achievement.notifications.email
+    push = achievement.notifications.push
+    candidates: list[tuple[tuple[str, ...], str | None]] = [
+        (("notifications", "email", "subject"), email.subject),
+        (("notifications", "email", "body"), email.body),
+        (("notifications", "push", "title"), push.title),
+        (("notifications", "push", "body"), push.body),
+        (("notifications", "push", "deep_link"), push.deep_link),
+    ]
+    for path, text in candidates:
+        if text is not None:
+            yield path, text
+
+
+@dataclass(frozen=True)
+class Rendered:
+    channel: str
+    field: str
+    text: str
+
+
+def render_achievement(achievement: Achievement, agent: Mapping[str, str]) -> list[Rendered]:
+    """Each enabled channel of `achievement` as `agent` would receive it."""
+    try:
+        return _render_achievement(achievement, agent)
+    except TemplateError as error:  # validate() reports these first, with locations
+        raise ManifestError(
+            [Problem("", None, None, f"achievements[{achievement.name}]", str(error))]
+        ) from error
+
+
+def _render_achievement(achievement: Achievement, agent: Mapping[str, str]) -> list[Rendered]:
+    context = context_for(achievement, agent)
+    notifications = achievement.notifications
+    out: list[Rendered] = []
+    if notifications.toast:
+        # The toast's text is WEM's own; show what the agent sees.
+        out.append(Rendered("toast", "text", f"Achievement unlocked: {achievement.name}"))
+    if notifications.email.enabled:
+        out.append(Rendered("email", "subject", render(notifications.email.subject or "", context)))
+        out.append(Rendered("email", "body", render(notifications.email.body or "", context)))
+    if notifications.push.enabled:
+        push = notifications.push
+        out.append(Rendered("push", "title", render(push.title or "", context)))
+        out.append(Rendered("push", "body", render(push.body or "", context)))
+        if push.deep_link:
+            out.append(Rendered("push", "deep_link", render(push.deep_link, context)))
+    return out
