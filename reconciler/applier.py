@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -596,21 +597,59 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def phases(steps: list[_Step]) -> list[list[list[_Step]]]:
+    """Consecutive steps of one kind and stage, grouped per action.
+
+    Actions inside a phase do not depend on each other (their dependencies ran in an earlier
+    phase), so they run concurrently; one action's own steps (delete, then create) stay in order.
+    """
+    result: list[list[list[_Step]]] = []
+    last_key: tuple[Kind, bool, bool] | None = None
+    for step in steps:
+        removal = step.action.op is Op.DEACTIVATE
+        activation = step.name in ("activate", "deactivate") and not removal
+        key = (step.action.kind, removal, activation)
+        if key != last_key:
+            result.append([])
+            last_key = key
+        groups = result[-1]
+        if groups and groups[-1][0].action is step.action:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return result
+
+
 def execute(plan: Plan, live: LiveState, manifest: Manifest, client: WriteClient) -> ApplyResult:
-    """Run the plan's write steps in order; stop at the first failure. Never raises ApiError:
-    failures are recorded in the result (the caller decides how to report them)."""
+    """Run the plan's write steps phase by phase; stop at the first failure.
+
+    Within a phase, actions run on the client's bounded pool (its rate limiter keeps the whole
+    pool under the limit). After a failure no new step starts; steps already in flight finish
+    and are reported as they ended. Never raises ApiError: failures are in the result.
+    """
     applier = _Applier(plan, live, manifest, client)
     result = ApplyResult(plan.environment, started=_now())
     steps = applier.steps()
     result.steps = [step.result for step in steps]
-    for step in steps:
-        try:
-            step.result.live_id = step.run()
-        except (_Failed, ApiError) as error:
-            step.result.status = "failed"
-            step.result.error = str(error)
+    stop = threading.Event()
+
+    def run(group: list[_Step]) -> None:
+        for step in group:
+            if stop.is_set():
+                return
+            try:
+                step.result.live_id = step.run()
+            except (_Failed, ApiError) as error:
+                step.result.status = "failed"
+                step.result.error = str(error)
+                stop.set()
+                return
+            step.result.status = "succeeded"
+
+    for phase in phases(steps):
+        if stop.is_set():
             break
-        step.result.status = "succeeded"
+        client.map(run, phase)
     result.finished = _now()
     return result
 
