@@ -53,8 +53,11 @@ def test_achievement_patch_sends_nulls_so_cleared_fields_clear_but_create_does_n
         "name": "A", "description": "", "type": "ACHIEVEMENT", "completion_type": "ONCE",
         "scope_type": "DAILY",
         "trigger": {"metric": "KPI", "operator": "GTE", "value": 5.0, "sustained_days": None},
-        "notifications": {"toast": True, "email": {"enabled": False, "subject": None, "body": None},
-                          "push": {"enabled": False, "title": None, "body": None, "deep_link": None}},
+        "notifications": {
+            "toast": True,
+            "email": {"enabled": False, "subject": None, "body": None},
+            "push": {"enabled": False, "title": None, "body": None, "deep_link": None},
+        },
     }  # fmt: skip
     patch = applier.achievement_body(desired, "m-1", for_patch=True)
     assert patch["notifications"]["email"]["subject"] is None
