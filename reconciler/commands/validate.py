@@ -11,6 +11,7 @@ from ..errors import ExitCode, Problem, UsageError
 from ..lint import rules_table
 from ..loader import list_environments
 from ..options import format_option, root_option
+from ..reports import ReportPaths, report_options, write_reports
 from ..validation import check_environment, errors_of
 
 
@@ -62,8 +63,15 @@ def as_json(problems_by_env: dict[str, list[Problem]], strict: bool) -> str:
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 3).")
 @click.option("--explain", is_flag=True, help="Print the lint rules and exit.")
 @format_option("text", "json")
+@report_options
 def command(
-    root: Path, env: str | None, all_envs: bool, strict: bool, explain: bool, output_format: str
+    root: Path,
+    env: str | None,
+    all_envs: bool,
+    strict: bool,
+    explain: bool,
+    output_format: str,
+    reports: ReportPaths,
 ) -> int:
     """Check manifests offline: schema, names, references, lint rules, templates.
 
@@ -80,4 +88,6 @@ def command(
     problems_by_env = {name: check_environment(root, name) for name in envs}
     render = as_json if output_format == "json" else as_text
     click.echo(render(problems_by_env, strict))
+    unique = sorted({p for problems in problems_by_env.values() for p in problems})
+    write_reports(unique, reports, env="all" if all_envs else envs[0], kind="validate")
     return outcome(problems_by_env, strict)
