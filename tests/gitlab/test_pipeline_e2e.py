@@ -1,0 +1,324 @@
+"""The real `.gitlab-ci.yml`, run by gitlab-ci-local against `reconciler emulator` on loopback.
+
+A temp git copy of the repository (its shipped environments, targets rewritten to the emulator's
+URL) goes through the three triggers the pipeline serves:
+
+1. a merge-request pipeline touching only `environments/dev/`: validate + plan:dev, with the
+   Terraform/JUnit/Markdown artifacts, and the note posted to a fake GitLab API;
+2. a push to the `dev` branch applies; a second push applies nothing (zero write calls);
+3. a scheduled pipeline after someone changed the org behind the tool's back reports drift.
+
+gitlab-ci-local runs jobs with the shell executor (`--force-shell-executor`: the jobs' python
+image is ignored and the venv running this test provides `reconciler`, `RECONCILER_INSTALL=0`).
+It reports `allow_failure: exit_codes` wrongly (exit 0 for any code), so the assertions use the
+exit codes the jobs write into their artifacts (`reports/<env>/<step>.exit-code`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .fake_gitlab import FakeGitLab, serve_fake
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PIPELINE_ENVS = ("dev", "staging", "prod")
+TIMEOUT = 300  # seconds for one gitlab-ci-local run; a hang fails instead of blocking CI
+TOKEN = "glpat-e2e-token"
+PREDEFINED = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_MERGE_REQUEST_IID,CI_API_V4_URL,CI_PROJECT_ID"
+
+
+def _gitlab_ci_local() -> str:
+    found = shutil.which("gitlab-ci-local") or shutil.which(
+        "gitlab-ci-local", path=str(REPO / ".ci" / "node" / "node_modules" / ".bin")
+    )
+    if found:
+        return found
+    message = "gitlab-ci-local is not installed (.ci/run installs it into .ci/node)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " - required in CI")
+    pytest.skip(message)
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.email=ci@example.com", "-c", "user.name=CI", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
+def _clean_env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GENESYSCLOUD_", "RECONCILER_", "GITLAB_", "CI_", "GCL_"))
+    }
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def gitlab_ci_local() -> str:
+    return _gitlab_ci_local()
+
+
+@pytest.fixture(scope="module")
+def emulator(gitlab_ci_local: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`reconciler emulator` as a real process on a free loopback port; yields its URL."""
+    state = tmp_path_factory.mktemp("emulator") / "state.json"
+    process = subprocess.Popen(
+        [str(BIN / "reconciler"), "emulator", "--port", "0", "--state", str(state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_clean_env(),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        url = ""
+        for _ in range(20):  # bounded: the URL is the first line printed
+            line = lines.get(timeout=30)
+            if "listening on " in line:
+                url = line.rsplit("listening on ", 1)[1].strip()
+                break
+        assert url.startswith("http://127.0.0.1:"), "the emulator did not report its URL"
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        stdout.close()
+
+
+def _emulator_call(url: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"{url}/__emulator/{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _writes(url: str) -> int:
+    return sum(
+        _emulator_call(url, "GET", f"count?method={method}&pathPrefix=/api/v2")["count"]
+        for method in ("POST", "PUT", "PATCH", "DELETE")
+    )
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory, emulator: str) -> Path:
+    """A git copy of the repository's tracked files; pipeline environments target the emulator."""
+    repo = tmp_path_factory.mktemp("repo")
+    tracked = _git(REPO, "ls-files", "-z").split("\0")
+    for name in filter(None, tracked):
+        source = REPO / name
+        if source.is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    for env in PIPELINE_ENVS:
+        path = repo / "environments" / env / "environment.yaml"
+        data = yaml.safe_load(path.read_text())
+        data["target"] = {"base_url": emulator}
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "main")
+    # gitlab-ci-local diffs `rules:changes` against origin/<default branch>.
+    _git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    _git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+    return repo
+
+
+def _pipeline(
+    repo: Path,
+    *args: str,
+    variables: dict[str, str] | None = None,
+    unset: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    """Run gitlab-ci-local in `repo`; fresh reports/ each time (a new pipeline's artifacts)."""
+    shutil.rmtree(repo / "reports", ignore_errors=True)
+    command = [
+        _gitlab_ci_local(),
+        "--home",
+        str(repo.parent / f"{repo.name}-gcl-home"),
+        "--force-shell-executor",
+        "--no-color",
+        "--ignore-predefined-vars",
+        PREDEFINED,
+        "--variable",
+        "RECONCILER_INSTALL=0",
+    ]
+    for key, value in (variables or {}).items():
+        command += ["--variable", f"{key}={value}"]
+    for key in unset:
+        command += ["--unset-variable", key]
+    done = subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=_clean_env(),
+        cwd=repo,  # gitlab-ci-local's --cwd takes only relative paths
+    )
+    return done
+
+
+def _exit_code(repo: Path, name: str) -> int:
+    path = repo / "reports" / name
+    assert path.exists(), f"{name} missing from the artifacts"
+    return int(path.read_text().strip())
+
+
+def _junit(path: Path) -> ET.Element:
+    root = ET.fromstring(path.read_text())
+    assert root.tag == "testsuites"
+    return root
+
+
+def _failed(path: Path) -> list[str]:
+    suite = _junit(path).find("testsuite")
+    assert suite is not None
+    return [str(c.get("name")) for c in suite.findall("testcase") if c.find("failure") is not None]
+
+
+def _tfplan(path: Path) -> dict[str, int]:
+    data = json.loads(path.read_text())
+    assert set(data) == {"create", "update", "delete"}
+    assert all(isinstance(v, int) for v in data.values())
+    return {str(k): int(v) for k, v in data.items()}
+
+
+def _log(done: subprocess.CompletedProcess[str]) -> str:
+    return f"gitlab-ci-local exit {done.returncode}\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+
+
+def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) -> None:
+    # --- 1. merge request touching only dev ------------------------------------------------
+    _git(repo, "checkout", "-q", "-b", "feature")
+    env_file = repo / "environments" / "dev" / "environment.yaml"
+    data = yaml.safe_load(env_file.read_text())
+    data.setdefault("variables", {})["stage"] = "dev-mr"
+    env_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    _git(repo, "commit", "-q", "-am", "dev: new stage label")
+
+    fake = FakeGitLab(token=TOKEN)
+    with serve_fake(fake) as api_url:
+        mr = {
+            "CI_PIPELINE_SOURCE": "merge_request_event",
+            "CI_MERGE_REQUEST_IID": fake.iid,
+            "CI_PROJECT_ID": fake.project,
+            "CI_API_V4_URL": api_url,
+            "RECONCILER_GITLAB_TOKEN": TOKEN,
+        }
+        # A real MR pipeline has no CI_COMMIT_BRANCH.
+        listed = _pipeline(repo, "--list", unset=("CI_COMMIT_BRANCH",), variables=mr)
+        assert "plan:dev" in listed.stdout, _log(listed)
+        assert "plan:staging" not in listed.stdout and "plan:prod" not in listed.stdout
+        done = _pipeline(repo, unset=("CI_COMMIT_BRANCH",), variables=mr)
+        assert done.returncode == 0, _log(done)
+    assert TOKEN not in done.stdout + done.stderr
+
+    reports = repo / "reports"
+    assert _exit_code(repo, "validate.exit-code") == 0, _log(done)
+    assert _junit(reports / "validate.junit.xml").get("failures") == "0"
+    assert _exit_code(repo, "dev/plan.exit-code") == 2, _log(done)  # changes to apply
+    assert sorted(p.name for p in reports.iterdir() if p.is_dir()) == ["dev"]
+    planned = _tfplan(reports / "dev" / "plan.tfplan.json")
+    assert planned["create"] > 0
+    suite = _junit(reports / "dev" / "plan.junit.xml").find("testsuite")
+    assert suite is not None and int(suite.get("tests", "0")) >= planned["create"]
+    summary = (reports / "dev" / "plan.md").read_text()
+    assert summary.startswith("<!-- reconciler:dev:plan -->")
+    assert (reports / "dev" / "plan.json").exists()
+    assert [n["body"] for n in fake.notes] == [summary]  # the MR note is the Markdown report
+    assert _writes(emulator) == 0, "a plan must not write to the org"
+
+    # --- 2. merge to dev: apply, then a second push applies nothing ----------------------
+    _git(repo, "checkout", "-q", "-b", "dev")
+    done = _pipeline(repo)
+    assert done.returncode == 0, _log(done)
+    assert _exit_code(repo, "dev/apply.exit-code") == 0, _log(done)
+    assert _tfplan(reports / "dev" / "plan.tfplan.json") == planned
+    applied = json.loads((reports / "dev" / "apply-report.json").read_text())
+    assert applied["status"] == "succeeded" and applied["counts"]["succeeded"] > 0
+    writes_after_apply = _writes(emulator)
+    assert writes_after_apply > 0
+
+    done = _pipeline(repo)
+    assert done.returncode == 0, _log(done)
+    assert _exit_code(repo, "dev/apply.exit-code") == 0, _log(done)
+    assert _tfplan(reports / "dev" / "plan.tfplan.json") == {"create": 0, "update": 0, "delete": 0}
+    applied = json.loads((reports / "dev" / "apply-report.json").read_text())
+    assert applied["status"] == "succeeded" and applied["steps"] == []
+    assert _writes(emulator) == writes_after_apply, "the second apply must not write"
+
+    # --- 3. schedule: someone edits the org in the admin UI -> drift -----------------------
+    schedule = {"CI_PIPELINE_SOURCE": "schedule"}
+    listed = _pipeline(repo, "--list", variables=schedule)
+    assert "drift: [dev]" in listed.stdout and "kpi-push" not in listed.stdout, _log(listed)
+    kpi = {"KPI_PUSH_ENV": "dev", "KPI_PUSH_METRIC": "m", "KPI_PUSH_INPUT": "x.csv"}
+    push_listed = _pipeline(repo, "--list", variables=schedule | kpi)
+    assert "kpi-push" in push_listed.stdout and "drift" not in push_listed.stdout
+
+    declared = yaml.safe_load((repo / "environments/base/external-metrics.yaml").read_text())
+    metric = declared["externalMetrics"][0]
+    # Baseline: right after apply the metric is not drifted (the seeded default profile, which no
+    # manifest declares, may be reported as unmanaged: exit 0 or 2).
+    done = _pipeline(repo, "drift: [dev]", variables=schedule)
+    assert _exit_code(repo, "dev/drift.exit-code") in (0, 2), _log(done)
+    assert metric["name"] not in _failed(reports / "dev" / "drift.junit.xml")
+
+    _emulator_call(
+        emulator,
+        "POST",
+        "mutate",
+        {
+            "kind": "externalMetrics",
+            "key": metric["name"],
+            "changes": {"precision": (metric["precision"] + 1) % 6},
+        },
+    )
+    done = _pipeline(repo, variables=schedule)
+    assert _exit_code(repo, "dev/drift.exit-code") == 2, _log(done)
+    assert metric["name"] in _failed(reports / "dev" / "drift.junit.xml")
+    drift_md = (reports / "dev" / "drift.md").read_text()
+    assert drift_md.startswith("<!-- reconciler:dev:drift -->") and metric["name"] in drift_md
+    for env in ("staging", "prod"):
+        assert _exit_code(repo, f"{env}/drift.exit-code") in (0, 2), _log(done)
