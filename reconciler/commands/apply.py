@@ -13,7 +13,7 @@ from ..connect import open_client
 from ..loader import load
 from ..lock import apply_lock
 from ..options import env_option, root_option
-from ..plan import Plan
+from ..plan import Op, Plan
 
 
 @click.command("apply")
@@ -46,6 +46,10 @@ def command(
 
     def show(plan: Plan) -> None:
         click.echo(render.text(plan, color=color))
+        blocked = [a.address for a in plan.actions if a.op is Op.BLOCKED]
+        if blocked:
+            # Applied around, not silently: `drift` keeps reporting them (exit 2) until fixed.
+            click.echo(f"Warning: not applied (blocked): {', '.join(blocked)}", err=True)
 
     with apply_lock(root, env), open_client(manifest) as client:
         result = applier.apply(
