@@ -95,23 +95,28 @@ def emulator(gitlab_ci_local: str, tmp_path_factory: pytest.TempPathFactory) -> 
         text=True,
         env=_clean_env(),
     )
-    lines: queue.Queue[str] = queue.Queue()
+    lines: queue.Queue[str | None] = queue.Queue()
     assert process.stdout is not None
     stdout = process.stdout
 
     def pump() -> None:
         for line in stdout:
             lines.put(line)
+        lines.put(None)  # EOF: the process ended
 
-    threading.Thread(target=pump, daemon=True).start()
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
     try:
-        url = ""
+        url, seen = "", []
         for _ in range(20):  # bounded: the URL is the first line printed
             line = lines.get(timeout=30)
+            if line is None:
+                break
+            seen.append(line)
             if "listening on " in line:
                 url = line.rsplit("listening on ", 1)[1].strip()
                 break
-        assert url.startswith("http://127.0.0.1:"), "the emulator did not report its URL"
+        assert url.startswith("http://127.0.0.1:"), "no emulator URL in:\n" + "".join(seen)
         yield url
     finally:
         process.terminate()
@@ -120,6 +125,7 @@ def emulator(gitlab_ci_local: str, tmp_path_factory: pytest.TempPathFactory) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        reader.join(timeout=10)  # EOF after the exit; then the pipe can be closed
         stdout.close()
 
 
