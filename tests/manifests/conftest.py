@@ -65,6 +65,11 @@ class Result:
         return self.out + self.err
 
 
+Write = Callable[..., Path]
+Env = Callable[..., None]
+Run = Callable[..., "Result"]
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:
     """write("dev/x.yaml", text) under tmp_path/environments; returns the file path."""

@@ -7,10 +7,10 @@ import json
 from reconciler.errors import ExitCode
 from reconciler.yamlsource import MAX_FILE_BYTES
 
-from .conftest import ACHIEVEMENT, METRIC, PROFILE
+from .conftest import ACHIEVEMENT, METRIC, PROFILE, Env, Run, Write
 
 
-def test_malformed_yaml(env, write, run) -> None:
+def test_malformed_yaml(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/broken.yaml", "profiles:\n  - name: [unclosed\n")
     result = run("validate", "-e", "dev")
@@ -19,7 +19,7 @@ def test_malformed_yaml(env, write, run) -> None:
     assert "Traceback" not in result.text
 
 
-def test_duplicate_key_is_an_error_not_last_one_wins(env, write, run) -> None:
+def test_duplicate_key_is_an_error_not_last_one_wins(env: Env, write: Write, run: Run) -> None:
     env()
     write(
         "dev/dup.yaml",
@@ -39,7 +39,7 @@ def test_duplicate_key_is_an_error_not_last_one_wins(env, write, run) -> None:
     )
 
 
-def test_non_mapping_document(env, write, run) -> None:
+def test_non_mapping_document(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/list.yaml", "- name: x\n")
     result = run("validate", "-e", "dev")
@@ -50,7 +50,7 @@ def test_non_mapping_document(env, write, run) -> None:
     )
 
 
-def test_alias_bomb_is_refused(env, write, run) -> None:
+def test_alias_bomb_is_refused(env: Env, write: Write, run: Run) -> None:
     env()
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 9):
@@ -63,7 +63,7 @@ def test_alias_bomb_is_refused(env, write, run) -> None:
     assert "alias bomb" in result.text
 
 
-def test_oversized_file_is_refused_before_parsing(env, write, run) -> None:
+def test_oversized_file_is_refused_before_parsing(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/huge.yaml", b"#" * (MAX_FILE_BYTES + 1))
     result = run("validate", "-e", "dev")
@@ -74,7 +74,7 @@ def test_oversized_file_is_refused_before_parsing(env, write, run) -> None:
     )
 
 
-def test_unknown_kind_with_suggestion(env, write, run) -> None:
+def test_unknown_kind_with_suggestion(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/kind.yaml", "profile:\n  - name: x\n")
     result = run("validate", "-e", "dev")
@@ -83,7 +83,7 @@ def test_unknown_kind_with_suggestion(env, write, run) -> None:
     assert "(did you mean 'profiles'?)" in result.text
 
 
-def test_wrong_types_are_located_at_the_value(env, write, run) -> None:
+def test_wrong_types_are_located_at_the_value(env: Env, write: Write, run: Run) -> None:
     env(files={"metrics.yaml": METRIC.replace("precision: 2", "precision: two")})
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
@@ -93,7 +93,7 @@ def test_wrong_types_are_located_at_the_value(env, write, run) -> None:
     )
 
 
-def test_python_tags_are_refused(env, write, run) -> None:
+def test_python_tags_are_refused(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/evil.yaml", "profiles: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
     result = run("validate", "-e", "dev")
@@ -104,7 +104,7 @@ def test_python_tags_are_refused(env, write, run) -> None:
     )
 
 
-def test_custom_tags_are_refused(env, write, run) -> None:
+def test_custom_tags_are_refused(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/tag.yaml", "profiles:\n  - !secret {name: x}\n")
     result = run("validate", "-e", "dev")
@@ -112,14 +112,14 @@ def test_custom_tags_are_refused(env, write, run) -> None:
     assert "environments/dev/tag.yaml:2:5: tag !secret is not allowed" in result.text
 
 
-def test_missing_environment(env, run) -> None:
+def test_missing_environment(env: Env, run: Run) -> None:
     env("dev")
     result = run("validate", "-e", "dve")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "environments/dve: no such environment 'dve' (did you mean 'dev'?)" in result.text
 
 
-def test_extends_cycle(write, run) -> None:
+def test_extends_cycle(write: Write, run: Run) -> None:
     write("a/environment.yaml", "extends: b\ntarget: {region: us-east-1}\n")
     write("b/environment.yaml", "extends: a\ntarget: {region: us-east-1}\n")
     result = run("validate", "-e", "a")
@@ -129,7 +129,7 @@ def test_extends_cycle(write, run) -> None:
     )
 
 
-def test_extends_missing_base(write, run) -> None:
+def test_extends_missing_base(write: Write, run: Run) -> None:
     write("a/environment.yaml", "extends: bsae\ntarget: {region: us-east-1}\n")
     write("base/x.yaml", METRIC)
     result = run("validate", "-e", "a")
@@ -137,7 +137,7 @@ def test_extends_missing_base(write, run) -> None:
     assert "environments/a/environment.yaml:1:10: extends: no such base 'bsae'" in result.text
 
 
-def test_environment_name_with_path_separators(env, run) -> None:
+def test_environment_name_with_path_separators(env: Env, run: Run) -> None:
     env()
     for name in ("../dev", "dev/../dev", "/etc", "a\\b"):
         result = run("validate", "-e", name)
@@ -146,7 +146,7 @@ def test_environment_name_with_path_separators(env, run) -> None:
         assert "no path separators" in result.text
 
 
-def test_extends_with_path_separators(write, run) -> None:
+def test_extends_with_path_separators(write: Write, run: Run) -> None:
     write("a/environment.yaml", "extends: ../../etc\ntarget: {region: us-east-1}\n")
     result = run("validate", "-e", "a")
     assert result.code == ExitCode.INVALID_MANIFEST
@@ -156,7 +156,7 @@ def test_extends_with_path_separators(write, run) -> None:
     )
 
 
-def test_unknown_key_with_did_you_mean(env, write, run) -> None:
+def test_unknown_key_with_did_you_mean(env: Env, write: Write, run: Run) -> None:
     env(files={"metrics.yaml": METRIC.replace("unitDefinition", "unitDef")})
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
@@ -166,7 +166,7 @@ def test_unknown_key_with_did_you_mean(env, write, run) -> None:
     )
 
 
-def test_unknown_key_in_environment_yaml(write, run) -> None:
+def test_unknown_key_in_environment_yaml(write: Write, run: Run) -> None:
     write("dev/environment.yaml", "target: {region: us-east-1}\npolicy:\n  allow_removal: true\n")
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
@@ -176,7 +176,7 @@ def test_unknown_key_in_environment_yaml(write, run) -> None:
     )
 
 
-def test_achievement_without_scope_type_or_a_channel_is_refused(env, run) -> None:
+def test_achievement_without_scope_type_or_a_channel_is_refused(env: Env, run: Run) -> None:
     text = ACHIEVEMENT.replace("    scope_type: DAILY\n", "").replace("      toast: true\n", "")
     env(files={"metrics.yaml": METRIC, "profiles.yaml": PROFILE, "achievements.yaml": text})
     result = run("validate", "-e", "dev")
@@ -192,7 +192,7 @@ def test_achievement_without_scope_type_or_a_channel_is_refused(env, run) -> Non
     )
 
 
-def test_enabled_email_needs_subject_and_push_needs_title(env, run) -> None:
+def test_enabled_email_needs_subject_and_push_needs_title(env: Env, run: Run) -> None:
     text = ACHIEVEMENT.replace('        subject: "Unlocked: {{ achievement.name }}"\n', "").replace(
         '        title: "{{ achievement.name }}"\n', ""
     )
@@ -209,7 +209,7 @@ def test_enabled_email_needs_subject_and_push_needs_title(env, run) -> None:
     )
 
 
-def test_reference_to_undeclared_external_metric(env, run) -> None:
+def test_reference_to_undeclared_external_metric(env: Env, run: Run) -> None:
     env(
         files={
             "profiles.yaml": PROFILE.replace(
@@ -228,7 +228,7 @@ def test_reference_to_undeclared_external_metric(env, run) -> None:
     )
 
 
-def test_trigger_naming_a_near_miss_of_a_declared_external_metric(env, run) -> None:
+def test_trigger_naming_a_near_miss_of_a_declared_external_metric(env: Env, run: Run) -> None:
     text = ACHIEVEMENT.replace("metric: Daily_Revenue_Closed", "metric: Daily_Revenue_Close")
     env(files={"metrics.yaml": METRIC, "profiles.yaml": PROFILE, "achievements.yaml": text})
     result = run("validate", "-e", "dev")
@@ -239,7 +239,7 @@ def test_trigger_naming_a_near_miss_of_a_declared_external_metric(env, run) -> N
     )
 
 
-def test_non_integer_target(env, run) -> None:
+def test_non_integer_target(env: Env, run: Run) -> None:
     env(
         files={
             "metrics.yaml": METRIC,
@@ -256,7 +256,7 @@ def test_non_integer_target(env, run) -> None:
     assert "[RC002]" in result.text
 
 
-def test_non_utf8_file(env, write, run) -> None:
+def test_non_utf8_file(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/latin1.yaml", "profiles:\n  - name: Caf\xe9\n".encode("latin-1"))
     result = run("validate", "-e", "dev")
@@ -264,7 +264,7 @@ def test_non_utf8_file(env, write, run) -> None:
     assert "environments/dev/latin1.yaml:2:14: file is not valid UTF-8 (byte 0xe9)" in result.text
 
 
-def test_deep_nesting_is_refused(env, write, run) -> None:
+def test_deep_nesting_is_refused(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/deep.yaml", "profiles: " + "[" * 200 + "]" * 200 + "\n")
     result = run("validate", "-e", "dev")
@@ -273,7 +273,7 @@ def test_deep_nesting_is_refused(env, write, run) -> None:
     assert "nesting deeper than 64 levels" in result.text
 
 
-def test_duplicate_names_within_an_environment(env, write, run) -> None:
+def test_duplicate_names_within_an_environment(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/more.yaml", METRIC)
     result = run("validate", "-e", "dev")
@@ -285,7 +285,7 @@ def test_duplicate_names_within_an_environment(env, write, run) -> None:
     )
 
 
-def test_unknown_variable_with_did_you_mean(env, run) -> None:
+def test_unknown_variable_with_did_you_mean(env: Env, run: Run) -> None:
     env(
         files={
             "metrics.yaml": METRIC,
@@ -302,7 +302,7 @@ def test_unknown_variable_with_did_you_mean(env, run) -> None:
     )
 
 
-def test_template_syntax_error_and_unknown_variable(env, run) -> None:
+def test_template_syntax_error_and_unknown_variable(env: Env, run: Run) -> None:
     text = ACHIEVEMENT.replace(
         'body: "Hi {{ agent.name }}"', 'body: "Hi {{ agent.nmae }}"'
     ).replace('title: "{{ achievement.name }}"', 'title: "{{ achievement.name "')
@@ -320,7 +320,7 @@ def test_template_syntax_error_and_unknown_variable(env, run) -> None:
     assert "[RC006]" in result.text and "[RC007]" in result.text
 
 
-def test_sandbox_refuses_python_internals(env, run) -> None:
+def test_sandbox_refuses_python_internals(env: Env, run: Run) -> None:
     text = ACHIEVEMENT.replace(
         'body: "You earned it"', 'body: "{{ achievement.name.__class__.__mro__ }}"'
     )
@@ -330,7 +330,7 @@ def test_sandbox_refuses_python_internals(env, run) -> None:
     assert "notifications.push.body: template error: access to attribute '__class__'" in result.text
 
 
-def test_every_problem_in_one_run(env, write, run) -> None:
+def test_every_problem_in_one_run(env: Env, write: Write, run: Run) -> None:
     env(
         files={
             "metrics.yaml": METRIC.replace("unit: Currency", "unit: Dollars"),
@@ -346,7 +346,7 @@ def test_every_problem_in_one_run(env, write, run) -> None:
     assert "kind.yaml:1:1: profile: unknown kind" in result.text
 
 
-def test_json_format_gives_the_same_problems_as_data(env, write, run) -> None:
+def test_json_format_gives_the_same_problems_as_data(env: Env, write: Write, run: Run) -> None:
     env()
     write("dev/kind.yaml", "profile: []\n")
     result = run("validate", "-e", "dev", "--format", "json")
@@ -368,7 +368,7 @@ def test_json_format_gives_the_same_problems_as_data(env, write, run) -> None:
     }
 
 
-def test_errors_stop_plan_before_any_network(env, write, run) -> None:
+def test_errors_stop_plan_before_any_network(env: Env, write: Write, run: Run) -> None:
     # base_url points at a closed port: exit 3 proves the manifest was refused first.
     env()
     write("dev/kind.yaml", "profile: []\n")
