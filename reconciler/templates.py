@@ -22,6 +22,7 @@ nor silently print an empty string for a misspelt variable.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -70,14 +71,36 @@ def _allowed() -> list[str]:
     return [f"{top}.{attr}" for top, attrs in TEMPLATE_VARIABLES.items() for attr in attrs]
 
 
-def check(text: str) -> list[TemplateIssue]:
-    """Syntax errors and unknown variables in `text` (empty when the template is fine)."""
+# Node types of a template that only prints text and allowed variables; such a template is
+# fully checked by walking its tree, so it needs neither jinja2's scope analysis nor a render.
+_SIMPLE_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Const,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def check(text: str) -> tuple[TemplateIssue, ...]:
+    """Syntax errors and unknown variables in `text` (empty when the template is fine).
+
+    Cached: achievements of one manifest often share their templates.
+    """
     try:
         tree = _env.parse(text)
     except TemplateSyntaxError as error:
-        return [TemplateIssue(f"template syntax error: {error.message}", error.lineno)]
+        return (TemplateIssue(f"template syntax error: {error.message}", error.lineno),)
+    simple = all(isinstance(node, _SIMPLE_NODES) for node in tree.find_all(nodes.Node))
+    if simple:
+        names = {node.name for node in tree.find_all(nodes.Name)}
+    else:
+        names = meta.find_undeclared_variables(tree)
     issues: list[TemplateIssue] = []
-    for name in sorted(meta.find_undeclared_variables(tree)):
+    for name in sorted(names):
         if name not in TEMPLATE_VARIABLES:
             issues.append(TemplateIssue(_unknown(name), _first_line(tree, name)))
     for getattr_node in tree.find_all(nodes.Getattr):
@@ -87,16 +110,18 @@ def check(text: str) -> list[TemplateIssue]:
             issues.extend(
                 _check_attribute(getitem_node.node, getitem_node.arg.value, getitem_node.lineno)
             )
-    if issues:
-        return issues
-    try:  # what static analysis cannot see (sandbox violations, bare {{ agent }} …)
+    if issues or simple:
+        return tuple(issues)
+    try:  # what static analysis cannot see (sandbox violations, filters, calls …)
         render(text, sample_context_values())
     except TemplateError as error:
-        return [TemplateIssue(f"template error: {error}")]
-    return []
+        return (TemplateIssue(f"template error: {error}"),)
+    return ()
 
 
 def _check_attribute(base: nodes.Node, attr: Any, line: int) -> list[TemplateIssue]:
+    if isinstance(attr, str) and attr.startswith("_"):
+        return [TemplateIssue(f"template error: access to attribute {attr!r} is unsafe", line)]
     if not isinstance(base, nodes.Name) or base.name not in TEMPLATE_VARIABLES:
         return []
     if attr in TEMPLATE_VARIABLES[base.name]:

@@ -17,9 +17,8 @@ Building from events is iterative, so a hostile file cannot exhaust the Python s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -47,9 +46,8 @@ _constructor = SafeConstructor()
 Scalar = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
-    """A 1-based position in a file (as editors show it)."""
+class Loc(NamedTuple):
+    """A 1-based position in a file (as editors show it); a tuple because there are many."""
 
     file: str
     line: int
@@ -177,8 +175,22 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
+_PLAIN = (True, False)
+# Plain scalars repeat a lot (true, 0, Good, HigherIsBetter …): resolve each text once.
+_plain_cache: dict[str, Scalar] = {}
+
+
 def _scalar(event: Any, file: str) -> Scalar:
     tag = event.tag
+    if tag is None and event.implicit == _PLAIN:
+        text = event.value
+        try:
+            return _plain_cache[text]
+        except KeyError:
+            value = _construct(_resolver.resolve(ScalarNode, text, _PLAIN), text)  # type: ignore[no-untyped-call]
+            if len(_plain_cache) < 10_000:
+                _plain_cache[text] = value
+            return value
     if tag is None or tag == "!":
         tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     if tag not in _SCALAR_TAGS:
@@ -188,9 +200,14 @@ def _scalar(event: Any, file: str) -> Scalar:
             event.start_mark.column + 1,
             f"tag {_short(event.tag or tag)} is not allowed; manifests use plain YAML values only",
         )
-    if tag == f"{_TAG}str" or tag == f"{_TAG}timestamp":
-        return str(event.value)
-    node = ScalarNode(tag, event.value)
+    return _construct(tag, event.value)
+
+
+def _construct(tag: str, text: str) -> Scalar:
+    # Plain `=` and `<<` resolve to YAML's value/merge tags; as values they are just text.
+    if tag not in _SCALAR_TAGS or tag == f"{_TAG}str" or tag == f"{_TAG}timestamp":
+        return str(text)
+    node = ScalarNode(tag, text)
     if tag == f"{_TAG}null":
         return None
     if tag == f"{_TAG}bool":
@@ -214,7 +231,7 @@ class _Frame:
 def parse(text: str, file: str) -> Node | None:
     """Build the located tree of a single-document YAML text (see the module docstring)."""
     try:
-        return _build(yaml.parse(text, Loader=_Parser), file)
+        return _build(_events(text), file)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -223,6 +240,20 @@ def parse(text: str, file: str) -> Node | None:
         raise _problem(file, line, column, f"malformed YAML: {message}") from error
     except yaml.YAMLError as error:
         raise _problem(file, None, None, f"malformed YAML: {error}") from error
+
+
+def _events(text: str) -> Iterator[Any]:
+    # yaml.parse() without its check_event() round trip per event (half the calls into C).
+    loader = _Parser(text)
+    try:
+        get = loader.get_event
+        while True:
+            event = get()
+            yield event
+            if type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        loader.dispose()
 
 
 def _build(events: Iterator[Any], file: str) -> Node | None:
