@@ -51,6 +51,10 @@ def _zones(value: int) -> list[dict[str, Any]]:
     ]
 
 
+def dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, width=200)
+
+
 def write_org(root: Path) -> None:
     base = root / "environments" / "base"
     env = root / "environments" / "max"
@@ -120,7 +124,6 @@ def write_org(root: Path) -> None:
         }
         for a in range(ACHIEVEMENTS)
     ]
-    dump = lambda data: yaml.safe_dump(data, sort_keys=False, width=200)  # noqa: E731
     (base / "external-metrics.yaml").write_text(dump({"externalMetrics": metrics}))
     (base / "profiles.yaml").write_text(dump({"profiles": profiles}))
     (base / "achievements.yaml").write_text(dump({"achievements": achievements}))
