@@ -114,6 +114,19 @@ def _display(root: Path, path: Path) -> str:
 
 def load(root: Path, env: str) -> Manifest:
     """Load environment `env` under `root/environments/` (see the module docstring)."""
+    manifest, problems = load_partial(root, env)
+    if problems or manifest is None:
+        raise ManifestError(problems)
+    return manifest
+
+
+def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
+    """Like `load`, but returns the problems together with what did load.
+
+    The manifest (None when the environment itself could not be read) then holds only the
+    objects that are valid on their own, so validation can still check their templates and
+    report everything in one run. Never plan from a partial manifest.
+    """
     problems = _Problems()
     env_dir = root / ENVIRONMENTS_DIR
     if not _ENV_NAME.match(env) or ".." in env:
@@ -123,10 +136,10 @@ def load(root: Path, env: str) -> Manifest:
             f"invalid environment name {env!r}: use letters, digits, '.', '-' and '_' only "
             "(no path separators)",
         )
-        raise ManifestError(problems.items)
+        return None, problems.items
     layers = _resolve_chain(root, env, problems)
     if problems.items:
-        raise ManifestError(problems.items)
+        return None, problems.items
 
     top = layers[-1]
     assert top.settings is not None
@@ -162,8 +175,8 @@ def load(root: Path, env: str) -> Manifest:
         achievements=tuple(built["achievements"]),
     )
     _check_references(resources, merged, problems)
-    if problems.items or environment is None:
-        raise ManifestError(problems.items)
+    if environment is None:
+        return None, problems.items
 
     sources: dict[tuple[str, str], str] = {}
     located: dict[tuple[str, str], Node] = {}
@@ -179,7 +192,7 @@ def load(root: Path, env: str) -> Manifest:
                         key = (Kind.PROFILE_METRIC.value, f"{name}/{metric_name}")
                         sources[key] = f"{metric.loc.file}:{metric.loc.line}"
                         located[key] = metric
-    return Manifest(
+    manifest = Manifest(
         name=env,
         root=root,
         environment=environment,
@@ -187,6 +200,7 @@ def load(root: Path, env: str) -> Manifest:
         sources=sources,
         located=located,
     )
+    return manifest, problems.items
 
 
 def locate(manifest: Manifest, kind: Kind | str, name: str, path: Iterable[str | int] = ()) -> Loc:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ManifestError, Problem
+from .errors import Problem
 from .lint import RULES, lint
-from .loader import load, locate
+from .loader import load_partial, locate
 from .manifest import Manifest
 from .plan import Kind
 from .templates import check, template_fields
@@ -24,10 +24,12 @@ def validate(manifest: Manifest) -> list[Problem]:
 
 def check_environment(root: Path, env: str) -> list[Problem]:
     """Load and validate `env`: all problems, whether loading failed or not."""
-    try:
-        manifest = load(root, env)
-    except ManifestError as error:
-        return list(error.problems)
+    manifest, problems = load_partial(root, env)
+    if manifest is None:
+        return sorted(problems)
+    if problems:
+        # Lint needs the whole desired state; templates can be checked object by object.
+        return sorted({*problems, *_template_problems(manifest)})
     return validate(manifest)
 
 

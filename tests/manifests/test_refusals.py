@@ -375,3 +375,14 @@ def test_errors_stop_plan_before_any_network(env: Env, write: Write, run: Run) -
     result = run("plan", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "kind.yaml:1:1: profile: unknown kind" in result.err
+
+
+def test_template_problems_are_reported_even_when_another_object_fails(env: Env, run: Run) -> None:
+    text = ACHIEVEMENT.replace("{{ agent.name }}", "{{ agent.nmae }}")
+    profiles = PROFILE.replace("externalMetric: Daily_Revenue_Closed", "externalMetric: Nope")
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profiles, "achievements.yaml": text})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "external metric 'Nope' is not declared" in result.out
+    assert "achievements.yaml:11:15: achievements[Closer].notifications.email.body" in result.out
+    assert "dev: invalid (2 error(s), 0 warning(s))" in result.out
