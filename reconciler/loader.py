@@ -209,11 +209,21 @@ def locate(manifest: Manifest, kind: Kind | str, name: str, path: Iterable[str |
     For a profile metric use kind `profileMetric` and name `Profile/Metric`.
     """
     key = (kind.value if isinstance(kind, Kind) else kind, name)
-    node = manifest.located.get(key)
+    node = locate_node(manifest, kind, name, path)
     if node is None:
         source = manifest.sources.get(key, "")
         file, _, line = source.rpartition(":")
         return Loc(file or source, int(line) if line.isdigit() else 0, 1)
+    return node.loc
+
+
+def locate_node(
+    manifest: Manifest, kind: Kind | str, name: str, path: Iterable[str | int] = ()
+) -> Node | None:
+    """The located node of `locate()` (None for manifests built in code)."""
+    node = manifest.located.get((kind.value if isinstance(kind, Kind) else kind, name))
+    if node is None:
+        return None
     current = node
     for part in path:
         value = current.value
@@ -224,7 +234,7 @@ def locate(manifest: Manifest, kind: Kind | str, name: str, path: Iterable[str |
             current = value[part]
             continue
         break
-    return current.loc
+    return current
 
 
 # --- environments and layers ---------------------------------------------------------------

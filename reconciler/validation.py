@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .lint import RULES, lint
-from .loader import load_partial, locate
+from .loader import load_partial, locate, locate_node
 from .manifest import Manifest
 from .plan import Kind
 from .templates import check, template_fields
@@ -44,8 +44,11 @@ def _template_problems(manifest: Manifest) -> list[Problem]:
             for issue in check(text):
                 rule = RULES["RC007" if "unknown template variable" in issue.message else "RC006"]
                 loc = locate(manifest, Kind.ACHIEVEMENT, achievement.name, path)
+                node = locate_node(manifest, Kind.ACHIEVEMENT, achievement.name, path)
                 message = issue.message
-                if issue.line is not None and "\n" in text.rstrip("\n"):
+                if issue.line is not None and node is not None and node.literal:
+                    loc = loc._replace(line=loc.line + issue.line - 1)
+                elif issue.line is not None and "\n" in text.rstrip("\n"):
                     message = f"{message} (template line {issue.line})"
                 found.append(
                     Problem(

@@ -64,7 +64,7 @@ class Node:
     `key_locs` holds where each key of a mapping is written (for "unknown key" problems).
     """
 
-    __slots__ = ("key_locs", "loc", "size", "value")
+    __slots__ = ("key_locs", "literal", "loc", "size", "value")
 
     def __init__(
         self,
@@ -72,11 +72,15 @@ class Node:
         loc: Loc,
         key_locs: dict[str, Loc] | None = None,
         size: int = 1,
+        literal: bool = False,
     ) -> None:
         self.value = value
         self.loc = loc
         self.key_locs = key_locs
         self.size = size
+        # A `|` block scalar: `loc` is its first content line, and line N of the text is
+        # line loc.line + N - 1 of the file (templates use this to point at the exact line).
+        self.literal = literal
 
     @property
     def is_mapping(self) -> bool:
@@ -107,7 +111,7 @@ class Node:
             )
         if isinstance(value, list):
             return Node([child.copy() for child in value], self.loc, None, self.size)
-        return Node(value, self.loc, None, self.size)
+        return Node(value, self.loc, None, self.size, self.literal)
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -231,7 +235,7 @@ class _Frame:
 def parse(text: str, file: str) -> Node | None:
     """Build the located tree of a single-document YAML text (see the module docstring)."""
     try:
-        return _build(_events(text), file)
+        return _build(_events(text), file, text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -256,7 +260,7 @@ def _events(text: str) -> Iterator[Any]:
         loader.dispose()
 
 
-def _build(events: Iterator[Any], file: str) -> Node | None:
+def _build(events: Iterator[Any], file: str, text: str) -> Node | None:
     stack: list[_Frame] = []
     anchors: dict[str, Node] = {}
     alias_nodes = 0
@@ -311,6 +315,7 @@ def _build(events: Iterator[Any], file: str) -> Node | None:
         parent.key_locs[key] = key_loc
 
     merge_keys: set[Loc] = set()
+    lines: list[str] = []
     for event in events:
         kind = type(event)
         if kind is yaml.ScalarEvent:
@@ -324,6 +329,13 @@ def _build(events: Iterator[Any], file: str) -> Node | None:
             else:
                 value = _scalar(event, file)
             node = Node(value, loc)
+            if event.style == "|" and isinstance(value, str):
+                lines = lines or text.splitlines()
+                first = event.start_mark.line + 1  # the line after the `|` indicator
+                if first < len(lines):
+                    indent = len(lines[first]) - len(lines[first].lstrip(" "))
+                    node.loc = Loc(file, first + 1, indent + 1)
+                    node.literal = True
             if event.anchor:
                 anchors[event.anchor] = node
             attach(node, event.start_mark)

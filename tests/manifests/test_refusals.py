@@ -386,3 +386,19 @@ def test_template_problems_are_reported_even_when_another_object_fails(env: Env,
     assert "external metric 'Nope' is not declared" in result.out
     assert "achievements.yaml:11:15: achievements[Closer].notifications.email.body" in result.out
     assert "dev: invalid (2 error(s), 0 warning(s))" in result.out
+
+
+def test_template_error_in_a_block_scalar_points_at_its_line(env: Env, run: Run) -> None:
+    text = ACHIEVEMENT.replace(
+        '        body: "Hi {{ agent.name }}"\n',
+        "        body: |\n          Hi {{ agent.name }},\n\n          {% if achievement.points %}\n"
+        "          {{ achievement.ponts }} points\n          {% endif %}\n",
+    )
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": PROFILE, "achievements.yaml": text})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/achievements.yaml:15:11: achievements[Closer].notifications.email.body: "
+        "unknown template variable achievement.ponts (did you mean achievement.points?)"
+        in result.out
+    )
