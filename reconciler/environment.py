@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_ACHIEVEMENTS_PATH = "/api/v2/wem/achievements"
 
@@ -70,6 +71,17 @@ class Push(_Strict):
         default="UTC",
         description="IANA zone used for agents with no WFM business unit (the org's zone).",
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown IANA time zone {value!r} (e.g. America/New_York, Europe/London)"
+            ) from None
+        return value
 
 
 class Environment(_Strict):

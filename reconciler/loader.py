@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .client.regions import REGIONS
 from .environment import Environment
 from .errors import ManifestError, Problem
 from .manifest import Manifest
@@ -311,10 +312,20 @@ def _resolve_chain(root: Path, env: str, problems: _Problems) -> list[_Layer]:
 
 def _validate_environment(settings: Node, problems: _Problems) -> Environment | None:
     try:
-        return Environment.model_validate(settings.plain())
+        environment = Environment.model_validate(settings.plain())
     except ValidationError as error:
         problems.items.extend(pydantic_problems(error, settings, Environment, ""))
         return None
+    region = environment.target.region
+    if region is not None and region.strip().lower().replace("_", "-") not in REGIONS:
+        target = settings.mapping()["target"].mapping()
+        problems.add(
+            target["region"].loc,
+            "target.region",
+            f"unknown Genesys Cloud region {region!r}{did_you_mean(region, REGIONS)} "
+            f"(regions: {', '.join(REGIONS)})",
+        )
+    return environment
 
 
 def _layer_variables(layer: _Layer) -> dict[str, Any]:

@@ -402,3 +402,22 @@ def test_template_error_in_a_block_scalar_points_at_its_line(env: Env, run: Run)
         "unknown template variable achievement.ponts (did you mean achievement.points?)"
         in result.out
     )
+
+
+def test_unknown_region_and_time_zone_in_environment_yaml(write: Write, run: Run) -> None:
+    write(
+        "dev/environment.yaml",
+        "target:\n  region: us-east-9\npush:\n  time_zone: America/New_Yrok\n",
+    )
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/environment.yaml:4:14: push.time_zone: unknown IANA time zone" in (
+        result.out
+    )
+    write("dev/environment.yaml", "target:\n  region: us-east-9\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/environment.yaml:2:11: target.region: unknown Genesys Cloud region "
+        "'us-east-9' (did you mean 'us-east-" in result.out
+    )
