@@ -114,10 +114,19 @@ def _display(root: Path, path: Path) -> str:
 
 
 def load(root: Path, env: str) -> Manifest:
-    """Load environment `env` under `root/environments/` (see the module docstring)."""
+    """Load environment `env` under `root/environments/` (see the module docstring).
+
+    Also refuses what `validation.validate()` calls an error (lint RC0xx, broken templates), so
+    plan/apply never send a manifest `validate` would reject; warnings do not stop a load.
+    """
+    from .validation import validate  # validation builds on this module
+
     manifest, problems = load_partial(root, env)
     if problems or manifest is None:
         raise ManifestError(problems)
+    errors = [problem for problem in validate(manifest) if problem.severity == "error"]
+    if errors:
+        raise ManifestError(errors)
     return manifest
 
 

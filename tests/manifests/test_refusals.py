@@ -421,3 +421,13 @@ def test_unknown_region_and_time_zone_in_environment_yaml(write: Write, run: Run
         "environments/dev/environment.yaml:2:11: target.region: unknown Genesys Cloud region "
         "'us-east-9' (did you mean 'us-east-" in result.out
     )
+
+
+def test_plan_refuses_what_validate_calls_an_error(env: Env, run: Run) -> None:
+    # A broken template loads as a valid model; load() still refuses it, so plan exits 3
+    # before connecting (base_url points at a closed port).
+    text = ACHIEVEMENT.replace("{{ agent.name }}", "{{ agent.nmae }}")
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": PROFILE, "achievements.yaml": text})
+    result = run("plan", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "achievements.yaml:11:15: achievements[Closer].notifications.email.body" in result.err
