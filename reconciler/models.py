@@ -191,7 +191,7 @@ class Profile(_Camel):
 class Trigger(_Strict):
     metric: Name = Field(description="Name of the metric (external or native) the trigger watches.")
     operator: Operator
-    value: float
+    value: float = Field(allow_inf_nan=False)
     sustained_days: int | None = Field(
         default=None,
         ge=1,
