@@ -159,11 +159,18 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
         variables.update(_layer_variables(layer))
 
     merged: dict[str, dict[str, Node]] = {kind: {} for kind in KIND_MODELS}
-    for layer in layers:
+    # New objects of an extending layer whose name is a near-miss of an inherited one: if
+    # they turn out invalid, they were most likely meant as an overlay of that object.
+    near_misses: dict[tuple[str, str], str] = {}
+    for depth, layer in enumerate(layers):
         declared = _read_layer(root, layer, problems)
         for kind, objects in declared.items():
             for name, node in objects.items():
                 base = merged[kind].get(name)
+                if base is None and depth > 0:
+                    close = difflib.get_close_matches(name, list(merged[kind]), n=1, cutoff=0.8)
+                    if close:
+                        near_misses[(kind, name)] = close[0]
                 merged[kind][name] = node if base is None else _overlay(base, node, kind)
 
     for kind, objects in merged.items():
@@ -178,6 +185,14 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
                 built[kind].append(model.model_validate(node.plain()))
             except ValidationError as error:
                 problems.items.extend(pydantic_problems(error, node, model, f"{kind}[{name}]"))
+                meant = near_misses.get((kind, name))
+                if meant is not None:
+                    problems.add(
+                        node.mapping()["name"].loc,
+                        f"{kind}[{name}].name",
+                        f"{name!r} matches no inherited object, so it is not an overlay; "
+                        f"did you mean {meant!r}? (overlays match by exact name)",
+                    )
 
     resources = Resources(
         external_metrics=tuple(built["externalMetrics"]),

@@ -431,3 +431,25 @@ def test_plan_refuses_what_validate_calls_an_error(env: Env, run: Run) -> None:
     result = run("plan", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "achievements.yaml:11:15: achievements[Closer].notifications.email.body" in result.err
+
+
+def test_overlay_with_a_misspelt_name_says_which_object_it_meant(write: Write, run: Run) -> None:
+    write("base/metrics.yaml", METRIC)
+    write("base/profiles.yaml", PROFILE)
+    write("prod/environment.yaml", "extends: base\ntarget: {region: us-east-1}\n")
+    write(
+        "prod/overlay.yaml",
+        """\
+        profiles:
+          - name: Sales Agent
+            metrics:
+              - name: Revenue closed
+                target: {value: 12000, points: 100}
+        """,
+    )
+    result = run("validate", "-e", "prod")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/prod/overlay.yaml:2:11: profiles[Sales Agent].name: 'Sales Agent' matches "
+        "no inherited object, so it is not an overlay; did you mean 'Sales Agents'?" in result.out
+    )
