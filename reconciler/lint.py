@@ -101,7 +101,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "RC105",
             "warning",
-            "several achievements share one trigger and scope",
+            "three or more achievements share one trigger and scope",
             "they complete together for every agent at once and saturate the email queue "
             "(seed 001: stagger thresholds)",
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from reconciler.errors import ExitCode
 from reconciler.lint import RULES, rules_table
@@ -156,3 +157,8 @@ def test_explain_prints_every_rule(run: Run) -> None:
 def test_validate_needs_an_environment_or_all(run: Run) -> None:
     assert run("validate").code == ExitCode.USAGE
     assert run("validate", "-e", "dev", "--all").code == ExitCode.USAGE
+
+
+def test_readme_rule_table_is_the_code_table() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert rules_table() in readme
