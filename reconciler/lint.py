@@ -40,7 +40,7 @@ RULES: dict[str, Rule] = {
             "RC002",
             "error",
             "target or zone value is not an integer",
-            "Genesys stores objective zone values and points as int32; decimals are refused",
+            "the API types objective zone values and points as int32 (genesys-api.md 3.3)",
         ),
         Rule(
             "RC003",
