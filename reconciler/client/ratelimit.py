@@ -1,0 +1,104 @@
+"""A client-side rate limiter shared by every worker thread of one client.
+
+Genesys allows 300 requests per minute per client-credentials token and answers 429 beyond it.
+The limiter keeps a run under the limit instead of bouncing off it: a token bucket whose
+capacity ``C`` (one second's worth of requests) plus ``60 s × refill`` equals the limit, so no
+60-second window — fixed, sliding or bucket-shaped on the server — ever sees more than the limit.
+
+The server has the last word: a 429's ``Retry-After`` or an exhausted ``inin-ratelimit-*``
+budget pauses *every* worker until then, and the bucket restarts empty so they do not stampede.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+__all__ = ["RateLimiter"]
+
+
+class RateLimiter:
+    """Thread-safe token bucket; ``per_minute=None`` disables client-side pacing."""
+
+    def __init__(
+        self,
+        per_minute: int | None = 300,
+        *,
+        burst: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_minute is not None and per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self.per_minute = per_minute
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        if per_minute is None:
+            self.capacity = 0.0
+            self.rate = math.inf
+        else:
+            self.capacity = float(
+                burst if burst is not None else max(1, math.ceil(per_minute / 60))
+            )
+            # What the bucket may hold up front is taken off the refill, so a full minute stays
+            # within the limit even when it starts with a full bucket.
+            self.rate = max(per_minute - self.capacity, 1.0) / 60.0
+        self._tokens = self.capacity
+        self._updated = clock()
+        self._paused_until = 0.0
+        self.waited = 0.0  # total seconds callers spent waiting, for benchmarks
+
+    def acquire(self) -> None:
+        """Block until one request may be sent."""
+        with self._lock:
+            now = self._clock()
+            wait = max(0.0, self._paused_until - now)
+            if self.per_minute is not None:
+                self._refill(now)
+                # Reserve the token now (the balance may go negative) and wait for it outside
+                # the lock: callers are served in arrival order and never spin.
+                self._tokens -= 1.0
+                if self._tokens < 0:
+                    wait = max(wait, -self._tokens / self.rate)
+            self.waited += wait
+        if wait > 0:
+            self._sleep(wait)
+        # A 429 may have paused everyone while this caller slept.
+        while True:
+            with self._lock:
+                remaining = self._paused_until - self._clock()
+                if remaining > 0:
+                    self.waited += remaining
+            if remaining <= 0:
+                return
+            self._sleep(remaining)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every worker back for ``seconds`` (the server said so) and empty the bucket."""
+        if seconds <= 0:
+            return
+        with self._lock:
+            now = self._clock()
+            self._paused_until = max(self._paused_until, now + seconds)
+            self._refill(now)
+            self._tokens = min(self._tokens, 0.0)
+            self._updated = max(self._updated, self._paused_until)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Pause when the server reports the current window's budget as spent."""
+        try:
+            allowed = int(headers["inin-ratelimit-allowed"])
+            count = int(headers["inin-ratelimit-count"])
+            reset = float(headers["inin-ratelimit-reset"])
+        except (KeyError, ValueError):
+            return
+        if allowed > 0 and count >= allowed:
+            self.pause(reset)
+
+    def _refill(self, now: float) -> None:
+        if now > self._updated:
+            self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
+            self._updated = now

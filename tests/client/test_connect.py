@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reconciler.connect import open_client
+from reconciler.environment import EmbeddedEmulator, Environment, Target
+from reconciler.errors import ConfigurationError
+from reconciler.manifest import Manifest
+from reconciler.models import Resources
+
+
+def manifest(target: Target, **settings) -> Manifest:
+    return Manifest(
+        name="test",
+        root=Path("/tmp/nowhere"),
+        environment=Environment(target=target, **settings),
+        resources=Resources(),
+    )
+
+
+CREDS = {"GENESYSCLOUD_OAUTHCLIENT_ID": "cid", "GENESYSCLOUD_OAUTHCLIENT_SECRET": "very-secret"}
+
+
+def test_region_target_uses_the_region_hosts_and_env_credentials() -> None:
+    client = open_client(
+        manifest(Target(region="eu-central-1"), rate_limit_per_minute=120), env=CREDS
+    )
+    with client:
+        assert client.base_url == "https://api.mypurecloud.de"
+        assert client._requester._login_url == "https://login.mypurecloud.de"
+        assert client.limiter.per_minute == 120
+
+
+def test_genesyscloud_region_overrides_the_manifest_region() -> None:
+    env = {**CREDS, "GENESYSCLOUD_REGION": "ap-southeast-2"}
+    with open_client(manifest(Target(region="eu-central-1")), env=env) as client:
+        assert client.base_url == "https://api.mypurecloud.com.au"
+
+
+@pytest.mark.parametrize(
+    "missing", ["GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET"]
+)
+def test_a_missing_variable_is_named_and_no_value_is_shown(missing) -> None:
+    env = {k: v for k, v in CREDS.items() if k != missing}
+    with pytest.raises(ConfigurationError) as caught:
+        open_client(manifest(Target(region="us-east-1")), env=env)
+    assert missing in str(caught.value)
+    assert "very-secret" not in str(caught.value)
+
+
+def test_unknown_region_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="unknown Genesys Cloud region"):
+        open_client(manifest(Target(region="moon-1")), env=CREDS)
+
+
+def test_loopback_base_url_falls_back_to_emulator_defaults() -> None:
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 600})
+        return httpx.Response(200, json={"entities": []})
+
+    target = Target(base_url="http://127.0.0.1:8990")
+    with open_client(manifest(target), env={}, transport=httpx.MockTransport(handler)) as client:
+        client.list_profiles()
+    assert seen[0].url == "http://127.0.0.1:8990/oauth/token"
+    assert seen[1].url.host == "127.0.0.1"
+
+
+def test_remote_base_url_needs_credentials() -> None:
+    with pytest.raises(ConfigurationError, match="GENESYSCLOUD_OAUTHCLIENT_ID"):
+        open_client(manifest(Target(base_url="https://genesys-proxy.example.com")), env={})
+
+
+def test_embedded_emulator_target_uses_the_given_transport_without_pacing() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 600})
+        return httpx.Response(200, json={"entities": [{"id": "p"}]})
+
+    target = Target(emulator=EmbeddedEmulator())
+    settings = {"achievements_path": "/api/v2/x/achievements"}
+    with open_client(
+        manifest(target, **settings), env={}, transport=httpx.MockTransport(handler)
+    ) as client:
+        assert client.list_profiles() == [{"id": "p"}]
+        assert client.limiter.per_minute is None
+        assert client.achievements_path == "/api/v2/x/achievements"
