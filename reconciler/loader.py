@@ -530,10 +530,23 @@ def _replace(
 # --- references -------------------------------------------------------------------------------
 
 
+#: Genesys's limit of external metric definitions per organization (genesys-api.md section 1.2).
+MAX_EXTERNAL_METRICS = 50
+
+
 def _check_references(
     resources: Resources, merged: dict[str, dict[str, Node]], problems: _Problems
 ) -> None:
     external = {metric.name for metric in resources.external_metrics}
+    if len(resources.external_metrics) > MAX_EXTERNAL_METRICS:
+        extra = resources.external_metrics[MAX_EXTERNAL_METRICS]
+        node = merged["externalMetrics"][extra.name]
+        problems.add(
+            node.mapping()["name"].loc,
+            f"externalMetrics[{extra.name}]",
+            f"{len(resources.external_metrics)} external metrics declared; Genesys allows "
+            f"{MAX_EXTERNAL_METRICS} per organization",
+        )
     for profile in resources.profiles:
         node = merged["profiles"][profile.name]
         metric_nodes = {}

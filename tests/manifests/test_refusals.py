@@ -453,3 +453,18 @@ def test_overlay_with_a_misspelt_name_says_which_object_it_meant(write: Write, r
         "environments/prod/overlay.yaml:2:11: profiles[Sales Agent].name: 'Sales Agent' matches "
         "no inherited object, so it is not an overlay; did you mean 'Sales Agents'?" in result.out
     )
+
+
+def test_more_external_metrics_than_an_org_allows(env: Env, run: Run) -> None:
+    items = "".join(
+        f"  - {{name: KPI_{n:02d}, unit: Number, precision: 0, "
+        "defaultObjectiveType: HigherIsBetter}\n"
+        for n in range(51)
+    )
+    env(files={"metrics.yaml": "externalMetrics:\n" + items})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/metrics.yaml:52:12: externalMetrics[KPI_50]: 51 external metrics "
+        "declared; Genesys allows 50 per organization" in result.out
+    )
