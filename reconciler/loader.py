@@ -638,7 +638,28 @@ def pydantic_problems(
                 "limits are integers in the Genesys API"
             )
         found.append(Problem(where.file, where.line, where.column, path, message, rule=rule))
-    return found
+    return _merge_alternatives(found)
+
+
+def _merge_alternatives(found: list[Problem]) -> list[Problem]:
+    """One problem per value: pydantic reports each branch of a union (str | int | …) apart."""
+    out: list[Problem] = []
+    index: dict[tuple[str, int | None, int | None, str], int] = {}
+    expect = "Input should be "
+    for problem in found:
+        key = (problem.file, problem.line, problem.column, problem.path)
+        at = index.get(key)
+        if (
+            at is not None
+            and out[at].message.startswith(expect)
+            and problem.message.startswith(expect)
+        ):
+            extra = problem.message.removeprefix(expect)
+            out[at] = Problem(*key, f"{out[at].message} or {extra}", rule=out[at].rule)
+            continue
+        index.setdefault(key, len(out))
+        out.append(problem)
+    return out
 
 
 def _walk(node: Node, loc: tuple[Any, ...], prefix: str) -> tuple[Node, Loc | None, str, int]:

@@ -468,3 +468,14 @@ def test_more_external_metrics_than_an_org_allows(env: Env, run: Run) -> None:
         "environments/dev/metrics.yaml:52:12: externalMetrics[KPI_50]: 51 external metrics "
         "declared; Genesys allows 50 per organization" in result.out
     )
+
+
+def test_a_value_failing_every_branch_of_a_union_is_one_problem(write: Write, run: Run) -> None:
+    write("dev/environment.yaml", "target: {region: us-east-1}\nvariables:\n  x: [1]\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    lines = [line for line in result.out.splitlines() if "variables.x" in line]
+    assert lines == [
+        "environments/dev/environment.yaml:3:6: variables.x: Input should be a valid string or "
+        "a valid integer or a valid number or a valid boolean"
+    ]
