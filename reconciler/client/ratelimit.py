@@ -5,8 +5,9 @@ The limiter keeps a run under the limit instead of bouncing off it: a token buck
 capacity ``C`` (one second's worth of requests) plus ``60 s × refill`` equals the limit, so no
 60-second window — fixed, sliding or bucket-shaped on the server — ever sees more than the limit.
 
-The server has the last word: a 429's ``Retry-After`` or an exhausted ``inin-ratelimit-*``
-budget pauses *every* worker until then, and the bucket restarts empty so they do not stampede.
+The server has the last word: a 429's ``Retry-After`` pauses *every* worker until then, and
+the bucket restarts empty so they do not stampede; a lower ``inin-ratelimit-allowed`` than
+configured lowers the client's pace to it.
 """
 
 from __future__ import annotations
@@ -32,20 +33,10 @@ class RateLimiter:
     ) -> None:
         if per_minute is not None and per_minute < 1:
             raise ValueError("per_minute must be at least 1")
-        self.per_minute = per_minute
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        if per_minute is None:
-            self.capacity = 0.0
-            self.rate = math.inf
-        else:
-            self.capacity = float(
-                burst if burst is not None else max(1, math.ceil(per_minute / 60))
-            )
-            # What the bucket may hold up front is taken off the refill, so a full minute stays
-            # within the limit even when it starts with a full bucket.
-            self.rate = max(per_minute - self.capacity, 1.0) / 60.0
+        self._configure(per_minute, burst)
         self._tokens = self.capacity
         self._updated = clock()
         self._paused_until = 0.0
@@ -88,15 +79,36 @@ class RateLimiter:
             self._updated = max(self._updated, self._paused_until)
 
     def observe(self, headers: Mapping[str, str]) -> None:
-        """Pause when the server reports the current window's budget as spent."""
-        try:
-            allowed = int(headers["inin-ratelimit-allowed"])
-            count = int(headers["inin-ratelimit-count"])
-            reset = float(headers["inin-ratelimit-reset"])
-        except (KeyError, ValueError):
+        """Slow down to the server's advertised limit when it is lower than ours.
+
+        ``inin-ratelimit-allowed`` is the limit the server enforces for this token (support
+        can lower or raise it per org). The other two headers are not acted on: what
+        ``count`` counts is not documented (per window or in total), and a 429's
+        ``Retry-After`` already says exactly how long to wait.
+        """
+        raw = headers.get("inin-ratelimit-allowed")
+        if raw is None:
             return
-        if allowed > 0 and count >= allowed:
-            self.pause(reset)
+        try:
+            allowed = int(raw)
+        except ValueError:
+            return
+        with self._lock:
+            if allowed >= 1 and (self.per_minute is None or allowed < self.per_minute):
+                self._configure(allowed, None)
+
+    def _configure(self, per_minute: int | None, burst: int | None) -> None:
+        self.per_minute = per_minute
+        if per_minute is None:
+            self.capacity = 0.0
+            self.rate = math.inf
+            return
+        self.capacity = float(burst if burst is not None else max(1, math.ceil(per_minute / 60)))
+        # What the bucket may hold up front is taken off the refill, so a full minute stays
+        # within the limit even when it starts with a full bucket.
+        self.rate = max(per_minute - self.capacity, 1.0) / 60.0
+        if hasattr(self, "_tokens"):
+            self._tokens = min(self._tokens, self.capacity)
 
     def _refill(self, now: float) -> None:
         if now > self._updated:

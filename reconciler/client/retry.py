@@ -3,9 +3,11 @@
 Only requests that are safe to repeat are retried after the server may have acted on them:
 GET, PUT, PATCH and DELETE (each replaces or removes state, so a second copy changes nothing)
 and POSTs the caller marks idempotent. A plain POST (a create) is retried only when the
-server certainly did not act on it: a 429 (refused by the rate limiter) or a connection that
-was never established. Anything else — a timeout or dropped connection after the body left —
-raises ``UncertainWriteError`` so the caller can look before it writes again.
+server certainly did not act on it: 429 (refused by the rate limiter), 503 (refused as too
+busy — Genesys's own SDKs retry it for every method) or a connection that was never made.
+A timeout or dropped connection after the body left, or a 500/502/504 (the server or a gateway
+failed somewhere mid-way), raises ``UncertainWriteError`` so the caller looks before it writes
+again.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ __all__ = ["IDEMPOTENT_METHODS", "RETRYABLE_STATUSES", "RetryPolicy"]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 # 408 client timeout, 429 rate limited, and the server-side failures worth a second try.
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-# A proxy answering these may have passed the request on before it failed.
-UNCERTAIN_STATUSES = frozenset({502, 504})
+# Answers that refuse a request before it is processed: safe to retry even for a create.
+REFUSED_STATUSES = frozenset({429, 503})
+# The server (or a gateway in front of it) failed somewhere mid-way: a create may have happened.
+UNCERTAIN_STATUSES = frozenset({500, 502, 504})
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,8 @@ class RetryPolicy:
 
     def status_retryable(self, status: int, *, idempotent: bool) -> bool:
         """Whether an answer with ``status`` may be retried for a request of this kind."""
-        if status == 429:
-            return True  # the limiter refused it: nothing happened on the server
+        if status in REFUSED_STATUSES:
+            return True
         return idempotent and status in RETRYABLE_STATUSES
 
 

@@ -45,27 +45,16 @@ def test_pause_holds_everyone_and_restarts_with_an_empty_bucket() -> None:
     assert clock.now > before  # no burst right after a pause
 
 
-def test_exhausted_server_budget_pauses_until_reset() -> None:
+def test_a_lower_limit_advertised_by_the_server_is_adopted() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(None, clock=clock, sleep=clock.sleep)
-    limiter.observe(
-        {
-            "inin-ratelimit-allowed": "300",
-            "inin-ratelimit-count": "120",
-            "inin-ratelimit-reset": "40",
-        }
-    )
-    limiter.acquire()
-    assert clock.sleeps == []
-    limiter.observe(
-        {
-            "inin-ratelimit-allowed": "300",
-            "inin-ratelimit-count": "300",
-            "inin-ratelimit-reset": "40",
-        }
-    )
-    limiter.acquire()
-    assert clock.sleeps == [40.0]
+    limiter = RateLimiter(600, clock=clock, sleep=clock.sleep)
+    limiter.observe({"inin-ratelimit-allowed": "1200", "inin-ratelimit-count": "5000"})
+    assert limiter.per_minute == 600  # never faster than configured
+    limiter.observe({"inin-ratelimit-allowed": "60", "inin-ratelimit-count": "5000"})
+    assert limiter.per_minute == 60
+    for _ in range(5):
+        limiter.acquire()
+    assert clock.now - 1000 == pytest.approx(4 * 60 / 59)
 
 
 def test_unlimited_never_waits() -> None:

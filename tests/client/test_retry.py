@@ -153,11 +153,19 @@ def test_a_post_refused_by_the_rate_limiter_is_retried(make_client, server) -> N
     assert len(server.requests) == 2
 
 
-def test_a_post_answered_503_is_not_retried(make_client, server) -> None:
+def test_a_post_refused_as_too_busy_is_retried(make_client, server) -> None:
     server.api = scripted(genesys_error(503, "service.unavailable", "busy"))
-    with make_client() as client, pytest.raises(ApiError) as caught:
+    with make_client() as client:
         client.create_external_metric({"name": "Revenue"})
-    assert not isinstance(caught.value, UncertainWriteError)
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_post_that_failed_mid_way_is_uncertain(make_client, server, status) -> None:
+    server.api = scripted(genesys_error(status, "internal.server.error", "failed"))
+    with make_client() as client, pytest.raises(UncertainWriteError) as caught:
+        client.create_external_metric({"name": "Revenue"})
+    assert caught.value.status == status
     assert len(server.requests) == 1
 
 
