@@ -537,7 +537,8 @@ MAX_EXTERNAL_METRICS = 50
 def _check_references(
     resources: Resources, merged: dict[str, dict[str, Node]], problems: _Problems
 ) -> None:
-    external = {metric.name for metric in resources.external_metrics}
+    # Declared names, valid or not: an invalid definition is reported once, by itself.
+    external = set(merged["externalMetrics"])
     if len(resources.external_metrics) > MAX_EXTERNAL_METRICS:
         extra = resources.external_metrics[MAX_EXTERNAL_METRICS]
         node = merged["externalMetrics"][extra.name]
@@ -631,6 +632,9 @@ def pydantic_problems(
             missing = str(loc[-1])
             path = f"{path}.{missing}" if path else missing
             message = _REQUIRED_HINTS.get(missing, f"{missing} is required")
+        elif kind in ("enum", "literal_error") and isinstance(detail.get("input"), str):
+            options = re.findall(r"'([^']*)'", str(detail.get("ctx", {}).get("expected", "")))
+            message = f"{message}, got {detail['input']!r}{did_you_mean(detail['input'], options)}"
         elif kind in _INTEGER_ERRORS and any(part in ("target", "zones") for part in loc):
             rule = "RC002"
             message = (

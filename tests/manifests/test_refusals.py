@@ -479,3 +479,19 @@ def test_a_value_failing_every_branch_of_a_union_is_one_problem(write: Write, ru
         "environments/dev/environment.yaml:3:6: variables.x: Input should be a valid string or "
         "a valid integer or a valid number or a valid boolean"
     ]
+
+
+def test_enum_typo_suggests_the_value_and_is_reported_once(env: Env, run: Run) -> None:
+    env(
+        files={"metrics.yaml": METRIC.replace("unit: Currency", "unit: Curency"), "p.yaml": PROFILE}
+    )
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/metrics.yaml:3:11: externalMetrics[Daily_Revenue_Closed].unit: Input "
+        "should be 'Seconds', 'Percent', 'Number' or 'Currency', got 'Curency' "
+        "(did you mean 'Currency'?)" in result.out
+    )
+    # The profile that measures it is not also told the metric is undeclared.
+    assert "not declared" not in result.out
+    assert "dev: invalid (1 error(s), 0 warning(s))" in result.out
