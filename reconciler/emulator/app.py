@@ -31,6 +31,7 @@ from .seed import seed_org
 from .state import OrgState
 
 INSPECTION_PREFIX = "/__emulator"
+MAX_LOG = 100_000  # a long-running server keeps the most recent requests only
 TOKEN_PATH = "/oauth/token"
 ERROR_CODES = {
     500: "internal.server.error",
@@ -211,6 +212,11 @@ class Emulator:
             raise KeyError(f"{len(named)} {kind} object(s) have the id or name {key!r}")
         return named[0]
 
+    def _log(self, record: RequestRecord) -> None:
+        self.request_log.append(record)
+        if len(self.request_log) > MAX_LOG:
+            del self.request_log[: MAX_LOG // 10]
+
     def _persist(self) -> None:
         if self.state_path is not None:
             state_store.save(self.state, self.state_path)
@@ -245,7 +251,7 @@ class Emulator:
                     reply = Reply(405, {"error": "invalid_request", "description": "use POST"})
                 else:
                     reply = self.tokens.issue(lowered, body)
-                self.request_log.append(RequestRecord(method, path, reply.status))
+                self._log(RequestRecord(method, path, reply.status))
                 return _encode(reply, context_id)
 
         with self._lock:
@@ -255,13 +261,13 @@ class Emulator:
             time.sleep(latency / 1000)
         if fault is Fault.DROP:
             with self._lock:
-                self.request_log.append(RequestRecord(method, path, None, fault.value))
+                self._log(RequestRecord(method, path, None, fault.value))
             return Outcome(0, {}, b"", Fault.DROP)
         if fault is Fault.STORM:
             seconds = self._injector.faults.storm_retry_after
             reply = _too_many(context_id, seconds)
             with self._lock:
-                self.request_log.append(RequestRecord(method, path, 429, fault.value))
+                self._log(RequestRecord(method, path, 429, fault.value))
             return _encode(reply, context_id)
         if fault is Fault.ERROR:
             status = self._injector.faults.error_status
@@ -270,12 +276,12 @@ class Emulator:
                 status, code, "The service is currently unavailable (injected fault)"
             )
             with self._lock:
-                self.request_log.append(RequestRecord(method, path, status, fault.value))
+                self._log(RequestRecord(method, path, status, fault.value))
             return _encode(Reply(status, failure.body(context_id)), context_id)
 
         with self._lock:
             reply = self._dispatch(method, path, query_lists, lowered, body, context_id)
-            self.request_log.append(
+            self._log(
                 RequestRecord(
                     method, path, reply.status, fault.value if fault is not Fault.NONE else None
                 )

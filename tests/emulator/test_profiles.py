@@ -156,3 +156,17 @@ def test_members_one_profile_per_user(api: httpx.Client, emulator: Emulator) -> 
     assert api.get(f"{PROFILES}/{first['id']}").json()["memberCount"] == 0
     members = api.get(f"{PROFILES}/{second['id']}/members").json()["entities"]
     assert [m["id"] for m in members] == [user]
+
+
+def test_objective_date_start_kept_on_update_and_validated(api: httpx.Client) -> None:
+    profile = api.get(PROFILES).json()["entities"][0]
+    url = f"{PROFILES}/{profile['id']}/metrics"
+    body = _metric("dated", metricDefinitionId=_native_id(api, "Conformance"))
+    body["objective"]["dateStart"] = "2026-12-01"
+    created = api.post(url, json=body).json()
+    del body["objective"]["dateStart"]
+    updated = api.put(f"{url}/{created['id']}", json=body).json()
+    assert updated["objective"]["dateStart"] == "2026-12-01"
+    body["objective"]["dateStart"] = "01/12/2026"
+    bad = api.put(f"{url}/{created['id']}", json=body)
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid.date"

@@ -10,6 +10,7 @@ are read-only on PUT. Profile-metric lists include ``objective`` only with ``exp
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from ..errors import ApiFailure, bad_request
@@ -264,17 +265,36 @@ def _zones(raw: Any) -> list[JsonObject]:
     return zones
 
 
-def _objective(raw: Any, call: Call, keep_id: str | None) -> JsonObject:
+def _date_start(raw: dict[str, Any], call: Call, previous: JsonObject | None) -> str:
+    value = raw.get("dateStart")
+    if value is None:
+        # An update that omits dateStart keeps the objective's start; a new one starts today.
+        return str(previous["dateStart"]) if previous else call.now.date().isoformat()
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        raise fields.fail(
+            "objective.dateStart", f"{value!r} is not a yyyy-MM-dd date", "invalid.date"
+        ) from None
+    return value
+
+
+def _objective(raw: Any, call: Call, previous: JsonObject | None) -> JsonObject:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise fields.fail("objective", "must be an object")
+    media_types = raw.get("mediaTypes") or []
+    if not isinstance(media_types, list):
+        raise fields.fail("objective.mediaTypes", "must be a list")
     objective: JsonObject = {
-        "id": keep_id or str(uuid.uuid4()),
+        "id": previous["id"] if previous else str(uuid.uuid4()),
         "zones": _zones(raw.get("zones", [])),
         "enabled": fields.boolean(raw, "enabled", required=False) is not False,
-        "mediaTypes": raw.get("mediaTypes") or [],
-        "dateStart": raw.get("dateStart") or call.now.date().isoformat(),
+        "mediaTypes": media_types,
+        "dateStart": _date_start(raw, call, previous),
     }
     for media in objective["mediaTypes"]:
         if media not in MEDIA_TYPES:
@@ -396,7 +416,7 @@ def update_metric(call: Call) -> Reply:
         raise bad_request("The metric a profile metric measures cannot be changed", "invalid.value")
     precision = fields.integer(body, "precision", required=False, low=0, high=5)
     time_unit = fields.choice(body, "timeDisplayUnit", TIME_UNITS, required=False)
-    metric["objective"] = _objective(body.get("objective"), call, metric["objective"].get("id"))
+    metric["objective"] = _objective(body.get("objective"), call, metric["objective"])
     metric["name"] = name
     if precision is not None:
         metric["precision"] = precision
