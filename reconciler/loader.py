@@ -159,18 +159,13 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
         variables.update(_layer_variables(layer))
 
     merged: dict[str, dict[str, Node]] = {kind: {} for kind in KIND_MODELS}
-    # New objects of an extending layer whose name is a near-miss of an inherited one: if
-    # they turn out invalid, they were most likely meant as an overlay of that object.
-    near_misses: dict[tuple[str, str], str] = {}
+    first_layer: dict[tuple[str, str], int] = {}  # which layer first declared each object
     for depth, layer in enumerate(layers):
         declared = _read_layer(root, layer, problems)
         for kind, objects in declared.items():
             for name, node in objects.items():
                 base = merged[kind].get(name)
-                if base is None and depth > 0:
-                    close = difflib.get_close_matches(name, list(merged[kind]), n=1, cutoff=0.8)
-                    if close:
-                        near_misses[(kind, name)] = close[0]
+                first_layer.setdefault((kind, name), depth)
                 merged[kind][name] = node if base is None else _overlay(base, node, kind)
 
     for kind, objects in merged.items():
@@ -185,7 +180,7 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
                 built[kind].append(model.model_validate(node.plain()))
             except ValidationError as error:
                 problems.items.extend(pydantic_problems(error, node, model, f"{kind}[{name}]"))
-                meant = near_misses.get((kind, name))
+                meant = _meant_overlay(kind, name, first_layer)
                 if meant is not None:
                     problems.add(
                         node.mapping()["name"].loc,
@@ -226,6 +221,19 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
         located=located,
     )
     return manifest, problems.items
+
+
+def _meant_overlay(kind: str, name: str, first_layer: dict[tuple[str, str], int]) -> str | None:
+    """For an invalid object new in an extending layer: the inherited name it nearly matches.
+
+    Such an object was most likely meant as an overlay; computed only for invalid objects.
+    """
+    depth = first_layer.get((kind, name), 0)
+    if depth == 0:
+        return None
+    inherited = [n for (k, n), d in first_layer.items() if k == kind and d < depth]
+    close = difflib.get_close_matches(name, inherited, n=1, cutoff=0.8)
+    return close[0] if close else None
 
 
 def locate(manifest: Manifest, kind: Kind | str, name: str, path: Iterable[str | int] = ()) -> Loc:
