@@ -2,7 +2,7 @@
 
 Genesys allows 300 requests per minute per client-credentials token and answers 429 beyond it.
 The limiter keeps a run under the limit instead of bouncing off it: a token bucket whose
-capacity ``C`` (one second's worth of requests) plus ``60 s × refill`` equals the limit, so no
+capacity ``C`` (half a second's worth of requests) plus ``60 s × refill`` equals the limit, so no
 60-second window — fixed, sliding or bucket-shaped on the server — ever sees more than the limit.
 
 The server has the last word: a 429's ``Retry-After`` pauses *every* worker until then, and
@@ -103,7 +103,9 @@ class RateLimiter:
             self.capacity = 0.0
             self.rate = math.inf
             return
-        self.capacity = float(burst if burst is not None else max(1, math.ceil(per_minute / 60)))
+        # Half a second's worth up front: a server bucket of one second's worth then keeps half
+        # its tokens spare, which absorbs requests that arrive bunched up by network jitter.
+        self.capacity = float(burst if burst is not None else max(1, math.ceil(per_minute / 120)))
         # What the bucket may hold up front is taken off the refill, so a full minute stays
         # within the limit even when it starts with a full bucket.
         self.rate = max(per_minute - self.capacity, 1.0) / 60.0

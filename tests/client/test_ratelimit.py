@@ -24,10 +24,10 @@ def test_no_sixty_second_window_exceeds_the_limit() -> None:
     assert 170 <= sent_at[-1] - sent_at[0] <= 185
 
 
-def test_the_first_second_is_served_without_waiting() -> None:
+def test_half_a_second_worth_is_served_without_waiting() -> None:
     clock = FakeClock()
     limiter = RateLimiter(1200, clock=clock, sleep=clock.sleep)
-    for _ in range(20):
+    for _ in range(10):
         limiter.acquire()
     assert clock.sleeps == []
     limiter.acquire()
@@ -82,6 +82,16 @@ def test_concurrent_callers_share_one_budget() -> None:
         thread.join(timeout=10)
     # One token up front, then each caller reserves the next slot (59 per minute).
     assert sorted(waits) == pytest.approx([60 / 59 * n for n in range(1, 8)])
+
+
+def test_an_explicit_burst_is_honoured() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(600, burst=30, clock=clock, sleep=clock.sleep)
+    for _ in range(30):
+        limiter.acquire()
+    assert clock.sleeps == []
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(60 / 570)]
 
 
 def test_a_429_pauses_the_whole_client(make_client, server, clock) -> None:
