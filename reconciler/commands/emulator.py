@@ -108,7 +108,13 @@ def command(
         secret_note = "client secret: (as configured)"
     click.echo(f"Genesys Cloud emulator listening on {server.url}")
     click.echo(f"client id: {client_id}; {secret_note}")
-    click.echo(f"state: {state_path if state_path else '(in memory)'}", nl=True)
+    click.echo(f"state: {state_path if state_path else '(in memory)'}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            "warning: /__emulator (unauthenticated control endpoints) is reachable from the "
+            f"network on {host}; use a loopback address unless you mean it",
+            err=True,
+        )
     try:
         while not stop.wait(0.5):
             pass

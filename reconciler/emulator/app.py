@@ -31,6 +31,7 @@ from .seed import seed_org
 from .state import OrgState
 
 INSPECTION_PREFIX = "/__emulator"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # far above any legitimate request; stops memory abuse
 MAX_LOG = 100_000  # a long-running server keeps the most recent requests only
 TOKEN_PATH = "/oauth/token"
 ERROR_CODES = {
@@ -243,8 +244,10 @@ class Emulator:
             from .inspection import handle_inspection
 
             with self._lock:
-                return _encode(handle_inspection(self, method, path, query_lists, body), "")
+                return encode(handle_inspection(self, method, path, query_lists, body), "")
         context_id = str(uuid.uuid4())
+        if len(body) > MAX_BODY_BYTES:
+            return encode(too_large(context_id), context_id)
         if path == TOKEN_PATH:
             with self._lock:
                 if method != "POST":
@@ -252,7 +255,7 @@ class Emulator:
                 else:
                     reply = self.tokens.issue(lowered, body)
                 self._log(RequestRecord(method, path, reply.status))
-                return _encode(reply, context_id)
+                return encode(reply, context_id)
 
         with self._lock:
             fault = self._injector.decide()
@@ -268,7 +271,7 @@ class Emulator:
             reply = _too_many(context_id, seconds)
             with self._lock:
                 self._log(RequestRecord(method, path, 429, fault.value))
-            return _encode(reply, context_id)
+            return encode(reply, context_id)
         if fault is Fault.ERROR:
             status = self._injector.faults.error_status
             code = ERROR_CODES.get(status, "service.unavailable")
@@ -277,7 +280,7 @@ class Emulator:
             )
             with self._lock:
                 self._log(RequestRecord(method, path, status, fault.value))
-            return _encode(Reply(status, failure.body(context_id)), context_id)
+            return encode(Reply(status, failure.body(context_id)), context_id)
 
         with self._lock:
             reply = self._dispatch(method, path, query_lists, lowered, body, context_id)
@@ -286,7 +289,7 @@ class Emulator:
                     method, path, reply.status, fault.value if fault is not Fault.NONE else None
                 )
             )
-        outcome = _encode(reply, context_id)
+        outcome = encode(reply, context_id)
         outcome.fault = fault if fault is Fault.LOST_RESPONSE else Fault.NONE
         return outcome
 
@@ -333,6 +336,16 @@ class Emulator:
         return reply
 
 
+def too_large(context_id: str) -> Reply:
+    failure = ApiFailure(
+        413,
+        "request.entity.too.large",
+        f"Maximum bytes: {MAX_BODY_BYTES}",
+        params={"maxBytes": str(MAX_BODY_BYTES)},
+    )
+    return Reply(413, failure.body(context_id))
+
+
 def _too_many(context_id: str, seconds: int) -> Reply:
     failure = ApiFailure(
         429,
@@ -344,7 +357,7 @@ def _too_many(context_id: str, seconds: int) -> Reply:
     return Reply(429, failure.body(context_id), {"Retry-After": str(seconds)})
 
 
-def _encode(reply: Reply, context_id: str) -> Outcome:
+def encode(reply: Reply, context_id: str) -> Outcome:
     headers = dict(reply.headers)
     if context_id:
         headers["ININ-Correlation-Id"] = context_id

@@ -12,13 +12,10 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+from .app import MAX_BODY_BYTES, Emulator, Outcome, encode, too_large
 from .faults import Fault
-
-if TYPE_CHECKING:
-    from .app import Emulator
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -29,7 +26,15 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            # Answer without reading the body, then hang up: the client may still be sending.
+            self.close_connection = True
+            self._send(encode(too_large(""), ""))
+            return
         body = self.rfile.read(length) if length else b""
         target = urlsplit(self.path)
         query = parse_qs(target.query, keep_blank_values=True)
@@ -40,10 +45,15 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
+        self._send(outcome)
+
+    def _send(self, outcome: Outcome) -> None:
         self.send_response(outcome.status)
         for name, value in outcome.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(outcome.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if outcome.body and self.command != "HEAD":
             self.wfile.write(outcome.body)

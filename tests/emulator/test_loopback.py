@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -175,3 +176,22 @@ def test_cli_rejects_bad_fault_settings() -> None:
 
     assert main(["emulator", "--error-rate", "2"]) == 4
     assert main(["emulator", "--rate-limit", "0"]) == 4
+
+
+def test_port_in_use_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from reconciler.cli import main
+
+    with serve(Emulator()) as running:
+        assert main(["emulator", "--port", str(running.port)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1" in err and "Traceback" not in err
+
+
+def test_oversized_body_is_refused_without_reading_it(server: EmulatorServer) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(
+            b"POST /api/v2/employeeperformance/externalmetrics/data HTTP/1.1\r\n"
+            b"Host: x\r\nContent-Length: 999999999999\r\n\r\n{"
+        )
+        answer = raw.recv(4096).decode()
+    assert answer.startswith("HTTP/1.1 413") and "request.entity.too.large" in answer
