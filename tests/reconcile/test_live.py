@@ -1,0 +1,77 @@
+"""Reading live state: only the kinds a manifest declares, one metrics list per declared profile."""
+
+from __future__ import annotations
+
+from reconcile_builders import manifest, revenue, sales, wins
+
+from reconciler.client import GenesysClient
+from reconciler.emulator import Emulator
+from reconciler.live import fetch
+from reconciler.plan import Kind
+
+
+def reads(emulator: Emulator, desired_kinds: dict[str, tuple[object, ...]]) -> list[str]:
+    with GenesysClient(
+        "http://emulator.invalid",
+        "reconciler-local",
+        "emulator-secret",
+        transport=emulator.transport(),
+        rate_limit_per_minute=None,
+    ) as client:
+        emulator.reset_log()
+        fetch(client, manifest(**desired_kinds))  # type: ignore[arg-type]
+    return sorted(r.path for r in emulator.request_log if r.path.startswith("/api/"))
+
+
+def test_only_external_metrics_declared_reads_one_list() -> None:
+    assert reads(Emulator(), {"external_metrics": (revenue(),)}) == [
+        "/api/v2/employeeperformance/externalmetrics/definitions"
+    ]
+
+
+def test_profiles_read_catalogues_and_only_declared_profiles_metrics() -> None:
+    emulator = Emulator()
+    home = emulator.objects("divisions")[0]["id"]
+    with GenesysClient(
+        "http://emulator.invalid",
+        "reconciler-local",
+        "emulator-secret",
+        transport=emulator.transport(),
+        rate_limit_per_minute=None,
+    ) as client:
+        created = client.create_profile(
+            {"name": "Sales floor", "description": "Sales agents", "division": {"id": home},
+             "reportingIntervals": [{"intervalType": "Day", "intervalValue": 30}],
+             "active": True, "maxLeaderboardRankSize": 25}
+        )  # fmt: skip
+    # The seeded default profile is live but not declared: it is listed, not descended into.
+    paths = reads(emulator, {"external_metrics": (revenue(),), "profiles": (sales(),)})
+    assert paths == [
+        "/api/v2/authorization/divisions",
+        "/api/v2/authorization/divisions/home",
+        "/api/v2/employeeperformance/externalmetrics/definitions",
+        "/api/v2/gamification/metricdefinitions",
+        "/api/v2/gamification/profiles",
+        f"/api/v2/gamification/profiles/{created['id']}/metrics",
+    ]
+
+
+def test_achievements_read_their_list_and_the_native_catalogue() -> None:
+    paths = reads(Emulator(), {"achievements": (wins(),)})
+    assert "/api/v2/wem/achievements" in paths
+    assert "/api/v2/gamification/profiles" not in paths
+
+
+def test_export_reads_every_kind_and_every_profiles_metrics() -> None:
+    emulator = Emulator()
+    with GenesysClient(
+        "http://emulator.invalid",
+        "reconciler-local",
+        "emulator-secret",
+        transport=emulator.transport(),
+        rate_limit_per_minute=None,
+    ) as client:
+        live = fetch(client, manifest(), kinds=frozenset(Kind))
+    assert live.achievements == [] and live.external_metrics == []
+    default = next(p for p in live.profiles or [] if p["name"] == "Default Performance Profile")
+    assert len(live.profile_metrics[default["id"]]) == 3
