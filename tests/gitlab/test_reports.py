@@ -203,3 +203,46 @@ def test_unwritable_report_path_is_a_clean_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(ConfigurationError, match="cannot write report"):
         write_reports(PLAN, ReportPaths(junit=blocker / "x.xml"), env="dev", kind="plan")
+
+
+def _project(tmp_path: Path, environment_yaml: str, resources: str) -> Path:
+    env = tmp_path / "environments" / "ci"
+    env.mkdir(parents=True)
+    (env / "environment.yaml").write_text(environment_yaml)
+    (env / "metrics.yaml").write_text(resources)
+    return tmp_path
+
+
+METRIC = """externalMetrics:
+  - name: Revenue
+    unit: Currency
+    unitDefinition: USD
+    precision: 2
+    defaultObjectiveType: HigherIsBetter
+"""
+
+
+def test_validate_command_reports_problems_as_failing_tests(tmp_path: Path) -> None:
+    root = _project(tmp_path, "target: {emulator: {}}\n", METRIC.replace("Currency", "Dollars"))
+    junit, note = tmp_path / "r" / "v.xml", tmp_path / "r" / "v.md"
+    argv = ["validate", "--root", str(root), "-e", "ci", "--report-junit", str(junit)]
+    assert main([*argv, "--report-markdown", str(note)]) == 3
+    _, suite = _suite(junit.read_text())
+    failures = [c for c in suite.findall("testcase") if c.find("failure") is not None]
+    assert failures and all(c.get("file", "").endswith("metrics.yaml") for c in failures)
+    assert note.read_text().startswith(marker("ci", "validate"))
+
+
+def test_plan_and_drift_commands_write_reports(tmp_path: Path) -> None:
+    root = _project(tmp_path, "target: {emulator: {state: state.json}}\n", METRIC)
+    tf, junit = tmp_path / "r" / "tf.json", tmp_path / "r" / "plan.xml"
+    argv = ["plan", "--root", str(root), "-e", "ci", "--detailed-exitcode"]
+    assert main([*argv, "--report-terraform", str(tf), "--report-junit", str(junit)]) == 2
+    assert _gitlab_tfplan_parse(tf.read_text()) == {"create": 1, "update": 0, "delete": 0}
+    names = [c.get("name") for c in _suite(junit.read_text())[1].findall("testcase")]
+    assert "Revenue" in names
+    drift = tmp_path / "r" / "drift.xml"
+    assert main(["drift", "--root", str(root), "-e", "ci", "--report-junit", str(drift)]) == 2
+    _, suite = _suite(drift.read_text())
+    failed = [c.get("name") for c in suite.findall("testcase") if c.find("failure") is not None]
+    assert "Revenue" in failed  # declared, missing live
