@@ -17,6 +17,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +62,8 @@ class StepResult:
     address: str
     op: Op
     step: str
-    status: str = "not attempted"  # succeeded | failed | not attempted
+    # succeeded | failed | not attempted | unknown (interrupted while the write was in flight)
+    status: str = "not attempted"
     live_id: str | None = None
     error: str | None = None
 
@@ -82,18 +84,18 @@ class ApplyResult:
     steps: list[StepResult] = field(default_factory=list)
     started: str = ""
     finished: str = ""
-    refused: str | None = None
+    interrupted: bool = False
 
     @property
     def failed(self) -> bool:
-        return any(step.status == "failed" for step in self.steps)
+        return self.interrupted or any(step.status == "failed" for step in self.steps)
 
     @property
     def writes(self) -> int:
         return sum(1 for step in self.steps if step.status != "not attempted")
 
     def counts(self) -> dict[str, int]:
-        result = {"succeeded": 0, "failed": 0, "not attempted": 0}
+        result = {"succeeded": 0, "failed": 0, "unknown": 0, "not attempted": 0}
         for step in self.steps:
             result[step.status] += 1
         return result
@@ -104,7 +106,9 @@ class ApplyResult:
             "environment": self.environment,
             "started": self.started,
             "finished": self.finished,
-            "status": "failed" if self.failed else "succeeded",
+            "status": "interrupted"
+            if self.interrupted
+            else ("failed" if self.failed else "succeeded"),
             "counts": self.counts(),
             "steps": [step.as_dict() for step in self.steps],
         }
@@ -112,9 +116,12 @@ class ApplyResult:
 
     def summary(self) -> str:
         c = self.counts()
-        verdict = "Apply failed" if self.failed else "Apply complete"
+        verdict = "Apply interrupted" if self.interrupted else "Apply failed"
+        if not self.failed:
+            verdict = "Apply complete"
+        unknown = f"{c['unknown']} unknown, " if c["unknown"] else ""
         return (
-            f"{verdict}: {c['succeeded']} succeeded, {c['failed']} failed, "
+            f"{verdict}: {c['succeeded']} succeeded, {c['failed']} failed, {unknown}"
             f"{c['not attempted']} not attempted."
         )
 
@@ -620,12 +627,21 @@ def phases(steps: list[_Step]) -> list[list[list[_Step]]]:
     return result
 
 
-def execute(plan: Plan, live: LiveState, manifest: Manifest, client: WriteClient) -> ApplyResult:
+def execute(
+    plan: Plan,
+    live: LiveState,
+    manifest: Manifest,
+    client: WriteClient,
+    *,
+    report_path: Path | None = None,
+) -> ApplyResult:
     """Run the plan's write steps phase by phase; stop at the first failure.
 
-    Within a phase, actions run on the client's bounded pool (its rate limiter keeps the whole
-    pool under the limit). After a failure no new step starts; steps already in flight finish
-    and are reported as they ended. Never raises ApiError: failures are in the result.
+    Within a phase, actions run on a pool as wide as the client's concurrency (its rate
+    limiter keeps the pool under the limit). After a failure no new step starts; steps already
+    in flight finish and are reported as they ended. An interruption (Ctrl-C, SIGTERM from a
+    cancelled CI job) cancels what has not started, marks writes in flight as unknown and still
+    writes the report. Never raises ApiError: failures are in the result.
     """
     applier = _Applier(plan, live, manifest, client)
     result = ApplyResult(plan.environment, started=_now())
@@ -637,6 +653,7 @@ def execute(plan: Plan, live: LiveState, manifest: Manifest, client: WriteClient
         for step in group:
             if stop.is_set():
                 return
+            step.result.status = "unknown"  # until the write answers
             try:
                 step.result.live_id = step.run()
             except (_Failed, ApiError) as error:
@@ -646,11 +663,28 @@ def execute(plan: Plan, live: LiveState, manifest: Manifest, client: WriteClient
                 return
             step.result.status = "succeeded"
 
-    for phase in phases(steps):
-        if stop.is_set():
-            break
-        client.map(run, phase)
-    result.finished = _now()
+    workers = max(1, int(getattr(client, "max_concurrency", 4)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apply") as pool:
+            for phase in phases(steps):
+                if stop.is_set():
+                    break
+                futures = [pool.submit(run, group) for group in phase]
+                try:
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    stop.set()
+                    for future in futures:
+                        future.cancel()
+                    raise
+    except BaseException:
+        result.interrupted = True
+        raise
+    finally:
+        result.finished = _now()
+        if report_path is not None:
+            write_report(result, report_path)
     return result
 
 
@@ -677,9 +711,7 @@ def apply(
     if on_plan is not None:
         on_plan(plan)
     refuse_replacements(plan, allowed)
-    result = execute(plan, live, manifest, client)
-    if report_path is not None:
-        write_report(result, report_path)
+    result = execute(plan, live, manifest, client, report_path=report_path)
     if result.failed:
         failed = next(step for step in result.steps if step.status == "failed")
         where = f"; report: {report_path}" if report_path else ""

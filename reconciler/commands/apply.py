@@ -3,17 +3,42 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from .. import applier, render
 from ..connect import open_client
+from ..errors import ApplyFailedError
 from ..loader import load
 from ..lock import apply_lock
 from ..options import env_option, root_option
 from ..plan import Op, Plan
+
+
+@contextmanager
+def _terminate_as_error(report_path: Path) -> Iterator[None]:
+    """SIGTERM (a cancelled CI job) stops the apply like Ctrl-C: in-flight writes finish, the
+    report is written, exit 1 — instead of dying without saying what was done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        raise ApplyFailedError(f"apply interrupted by {name}; report: {report_path}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("apply")
@@ -51,7 +76,7 @@ def command(
             # Applied around, not silently: `drift` keeps reporting them (exit 2) until fixed.
             click.echo(f"Warning: not applied (blocked): {', '.join(blocked)}", err=True)
 
-    with apply_lock(root, env), open_client(manifest) as client:
+    with apply_lock(root, env), _terminate_as_error(report_path), open_client(manifest) as client:
         result = applier.apply(
             manifest,
             client,

@@ -303,11 +303,8 @@ def test_invalid_manifest_exits_3_before_any_api_call(
     assert emulator.count() == 0
 
 
-@pytest.mark.slow
-def test_apply_killed_mid_run_converges_on_rerun(
-    project: Path, emulator: Emulator, server: EmulatorServer
-) -> None:
-    write_env(project, "loop", server.url)
+def start_and_signal(project: Path, emulator: Emulator, signum: int) -> int:
+    """Run `reconciler apply` in a subprocess and send it `signum` after its 4th write."""
     emulator.set_faults(Faults(latency_ms=40))
     command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -315,15 +312,42 @@ def test_apply_killed_mid_run_converges_on_rerun(
         deadline = time.monotonic() + 60
         while api_writes(emulator) < 4 and victim.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
-        victim.send_signal(signal.SIGKILL)
+        victim.send_signal(signum)
     finally:
         victim.wait(timeout=30)
-    assert victim.returncode == -signal.SIGKILL, "apply finished before it could be killed"
-    written = api_writes(emulator)
-    assert 4 <= written < 13  # killed part-way: a full apply of base makes 13 writes
     emulator.set_faults(Faults())
-    # The kernel released the dead process's lock; the re-run finishes the job.
+    return victim.returncode
+
+
+def rerun_converges(project: Path, emulator: Emulator) -> None:
+    command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert_no_duplicates(emulator)
     assert main(["plan", "-e", "loop", "--root", str(project), "--detailed-exitcode"]) == 0
+
+
+@pytest.mark.slow
+def test_apply_killed_mid_run_converges_on_rerun(
+    project: Path, emulator: Emulator, server: EmulatorServer
+) -> None:
+    write_env(project, "loop", server.url)
+    returncode = start_and_signal(project, emulator, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL, "apply finished before it could be killed"
+    assert 4 <= api_writes(emulator) < 13  # killed part-way: a full apply of base makes 13
+    # The kernel released the dead process's lock; the re-run finishes the job.
+    rerun_converges(project, emulator)
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_apply_with_a_report(
+    project: Path, emulator: Emulator, server: EmulatorServer
+) -> None:
+    write_env(project, "loop", server.url)
+    assert start_and_signal(project, emulator, signal.SIGTERM) == ExitCode.ERROR
+    report = json.loads((project / ".reconciler" / "loop" / "apply-report.json").read_text())
+    assert report["status"] == "interrupted"
+    assert report["counts"]["succeeded"] >= 3 and report["counts"]["not attempted"] > 0
+    written = api_writes(emulator)
+    assert report["counts"]["succeeded"] <= written <= report["counts"]["succeeded"] + 4
+    rerun_converges(project, emulator)
