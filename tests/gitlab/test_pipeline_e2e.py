@@ -231,6 +231,15 @@ def _tfplan(path: Path) -> dict[str, int]:
     return {str(k): int(v) for k, v in data.items()}
 
 
+def _declared_external_metric(repo: Path) -> dict[str, Any]:
+    """The first external metric the shipped base layer declares (dev extends base)."""
+    for path in sorted((repo / "environments" / "base").glob("*.yaml")):
+        declared = yaml.safe_load(path.read_text()) or {}
+        if declared.get("externalMetrics"):
+            return dict(declared["externalMetrics"][0])
+    raise AssertionError("the shipped base environment declares no external metric")
+
+
 def _log(done: subprocess.CompletedProcess[str]) -> str:
     return f"gitlab-ci-local exit {done.returncode}\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
 
@@ -303,8 +312,7 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
     push_listed = _pipeline(repo, "--list", variables=schedule | kpi)
     assert "kpi-push" in push_listed.stdout and "drift" not in push_listed.stdout
 
-    declared = yaml.safe_load((repo / "environments/base/external-metrics.yaml").read_text())
-    metric = declared["externalMetrics"][0]
+    metric = _declared_external_metric(repo)
     # Baseline: right after apply the metric is not drifted (the seeded default profile, which no
     # manifest declares, may be reported as unmanaged: exit 0 or 2).
     done = _pipeline(repo, "drift: [dev]", variables=schedule)
@@ -318,7 +326,7 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
         {
             "kind": "externalMetrics",
             "key": metric["name"],
-            "changes": {"precision": (metric["precision"] + 1) % 6},
+            "changes": {"precision": (int(metric.get("precision", 0)) + 1) % 6},
         },
     )
     done = _pipeline(repo, variables=schedule)
