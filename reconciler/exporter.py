@@ -17,6 +17,8 @@ import yaml
 from . import normalize
 from .environment import Environment
 from .live import LiveState
+from .models import ObjectiveType
+from .objectives import expand
 
 #: File name per kind, as the shipped environments name them.
 FILES = {
@@ -42,6 +44,34 @@ def _value(number: Any) -> Any:
     return number
 
 
+def as_target(zones: list[dict[str, Any]], default: ObjectiveType | None) -> dict[str, Any] | None:
+    """The `target` shorthand that expands to exactly `zones`, if there is one.
+
+    Keeps exports as readable as hand-written manifests; anything the shorthand cannot express
+    stays as explicit zones. `direction` is written only when it differs from `default`.
+    """
+    if not zones:
+        return None
+    first = zones[0]
+    kinds = (ObjectiveType.HIGHER_IS_BETTER, ObjectiveType.LOWER_IS_BETTER)
+    for kind in kinds:
+        value = first.get("upperLimitValue")
+        points = first.get(
+            "upperLimitPoints" if kind is ObjectiveType.HIGHER_IS_BETTER else "lowerLimitPoints"
+        )
+        if not isinstance(value, int) or not isinstance(points, int) or value < 0 or points < 0:
+            continue
+        expanded = [
+            zone.model_dump(mode="json", by_alias=True) for zone in expand(value, points, kind)
+        ]
+        if normalize.sort_zones(expanded) == zones:
+            target: dict[str, Any] = {"value": value, "points": points}
+            if kind is not default:
+                target["direction"] = kind.value
+            return target
+    return None
+
+
 def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
     """Manifest-shaped resources (plain data, manifest field names) of everything live holds."""
     lookup = live.lookup()
@@ -56,6 +86,11 @@ def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
         for metric_raw in live.profile_metrics.get(str(raw.get("id")), []):
             metric = normalize.live_profile_metric(str(form["name"]), metric_raw, lookup)
             metric.pop("profile")
+            default = lookup.objective_types.get(str(metric["externalMetric"]))
+            target = as_target(metric["zones"], default if metric["externalMetric"] else None)
+            if target is not None:
+                metric.pop("zones")
+                metric["target"] = target
             members.append(metric)
         form["metrics"] = sorted(members, key=lambda m: str(m["name"]))
         profiles.append(form)

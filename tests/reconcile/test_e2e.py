@@ -275,6 +275,8 @@ def test_export_then_plan_is_empty_and_export_is_deterministic(
         "id:" not in first["profiles.yaml"]
         and "Default Performance Profile" in first["profiles.yaml"]
     )
+    # Zones the target shorthand expresses exactly are exported as the shorthand.
+    assert "target:\n      value: 10000\n      points: 100\n" in first["profiles.yaml"]
     assert main(["plan", "-e", "imported", *root, "--detailed-exitcode"]) == ExitCode.OK
 
 
