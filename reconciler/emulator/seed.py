@@ -26,6 +26,12 @@ NATIVE_METRICS: tuple[tuple[str, str, str, str], ...] = (
     ("Conformance", "CNF", "Percent", "Up"),
     ("Number of Interactions", "NOI", "Number", "Up"),
 )
+# Objective templates, by the zone direction of the metrics that use them.
+TEMPLATES: tuple[tuple[str, str], ...] = (
+    ("Up", "Higher is better"),
+    ("Down", "Lower is better"),
+    ("Flat", "Target area"),
+)
 DEFAULT_PROFILE_METRICS = ("Average Handle Time", "Quality Evaluation Score", "Adherence")
 
 # (business unit, IANA zone, management unit)
@@ -127,6 +133,16 @@ def seed_org(seed: int, created: datetime) -> OrgState:
             "initialDirectionFilteringAllowed": False,
             "queueFilteringAllowed": True,
             "selfUri": f"/api/v2/gamification/metricdefinitions/{def_id}",
+        }
+
+    templates = state.kind("templates")
+    for direction, template_name in TEMPLATES:
+        template_id = sid("template", direction)
+        templates[template_id] = {
+            "id": template_id,
+            "name": template_name,
+            "zones": _zones(direction),
+            "selfUri": f"/api/v2/gamification/templates/{template_id}",
         }
 
     profile_id = sid("profile", DEFAULT_PROFILE)

@@ -9,6 +9,7 @@ returns it (camelCase JSON), so the state file reads like a dump of the org:
     users            User                      businessUnits      BusinessUnitResponse
     managementUnits  {id, businessUnitId, name, userIds}
     achievements     seed-001 achievement objects
+    templates        ObjectiveTemplate (read-only)
 
 ``data_points`` maps ``"metricId|userId|yyyy-mm-dd"`` to ``{"value", "count"}``: the store behind
 ``POST /api/v2/employeeperformance/externalmetrics/data``, which Genesys offers no way to read.
@@ -35,6 +36,7 @@ KINDS = (
     "businessUnits",
     "managementUnits",
     "achievements",
+    "templates",
 )
 
 FORMAT_VERSION = 1

@@ -170,3 +170,38 @@ def test_objective_date_start_kept_on_update_and_validated(api: httpx.Client) ->
     body["objective"]["dateStart"] = "01/12/2026"
     bad = api.put(f"{url}/{created['id']}", json=body)
     assert bad.status_code == 400 and bad.json()["code"] == "invalid.date"
+
+
+def test_objective_details_and_templates(api: httpx.Client) -> None:
+    profile = api.get(PROFILES).json()["entities"][0]
+    details = api.get(f"{PROFILES}/{profile['id']}/metrics/objectivedetails").json()
+    assert [d["order"] for d in details["entities"]] == [1, 2, 3]
+    first = details["entities"][0]
+    assert first["metricDefinitionName"] == "Average Handle Time"
+    assert (first["unitType"], first["maxPoints"], first["templateName"]) == (
+        "Seconds",
+        100,
+        "Lower is better",
+    )
+    templates = api.get("/api/v2/gamification/templates").json()
+    assert {t["name"] for t in templates["entities"]} == {
+        "Higher is better",
+        "Lower is better",
+        "Target area",
+    }
+    one = templates["entities"][0]
+    assert api.get(f"/api/v2/gamification/templates/{one['id']}").json() == one
+
+
+def test_profile_of_a_user_defaults_to_the_default_profile(
+    api: httpx.Client, emulator: Emulator
+) -> None:
+    user = emulator.objects("users")[0]["id"]
+    assert api.get(f"{PROFILES}/users/{user}").json()["name"] == "Default Performance Profile"
+    custom = api.post(PROFILES, json=profile_body(api, "Custom")).json()
+    api.post(
+        f"{PROFILES}/{custom['id']}/members",
+        json={"membersToAssign": [user], "membersToRemove": []},
+    )
+    assert api.get(f"{PROFILES}/users/{user}").json()["name"] == "Custom"
+    assert api.get(f"{PROFILES}/users/nobody").status_code == 404

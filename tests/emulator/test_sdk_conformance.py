@@ -129,6 +129,14 @@ def test_profiles_and_metrics(api_client: Any) -> None:
     profiles = gamification.get_gamification_profiles()
     assert profile.id in {p.id for p in profiles.entities}
 
+    details = gamification.get_gamification_profile_metrics_objectivedetails(profile.id)
+    (detail,) = details.entities
+    _populated(detail, "id", "name", "order", "metric_definition_name", "unit_type", "max_points")
+    assert (detail.enabled, detail.max_points, detail.unit_type) == (False, 100, "Seconds")
+    templates = gamification.get_gamification_templates()
+    _populated(templates.entities[0], "id", "name", "zones")
+    assert {t.id for t in templates.entities} >= {aht.default_objective.template_id}
+
 
 def test_data_write_and_directory(api_client: Any, server: EmulatorServer) -> None:
     gamification = sdk.GamificationApi(api_client)

@@ -21,6 +21,7 @@ from . import fields
 
 BASE = "/api/v2/gamification/profiles"
 CATALOGUE = "/api/v2/gamification/metricdefinitions"
+TEMPLATES = "/api/v2/gamification/templates"
 MAX_METRICS = 50
 MAX_MEMBERS = 2000
 INTERVAL_TYPES = ("Day", "Week", "Month")
@@ -45,6 +46,18 @@ def get_native(call: Call) -> Reply:
     found = call.state.kind("metricDefinitions").get(call.params["metricDefinitionId"])
     if found is None:
         raise ApiFailure(404, "not.found", "The metric definition was not found")
+    return Reply(200, found)
+
+
+def list_templates(call: Call) -> Reply:
+    entities = sorted(call.state.kind("templates").values(), key=lambda t: t["name"])
+    return Reply(200, {"total": len(entities), "entities": entities, "selfUri": TEMPLATES})
+
+
+def get_template(call: Call) -> Reply:
+    found = call.state.kind("templates").get(call.params["templateId"])
+    if found is None:
+        raise ApiFailure(404, "not.found", "The objective template was not found")
     return Reply(200, found)
 
 
@@ -91,6 +104,17 @@ def list_profiles(call: Call) -> Reply:
     profiles = sorted(call.state.kind("profiles").values(), key=lambda p: p["dateCreated"])
     entities = [profile_view(call.state, p) for p in profiles]
     return Reply(200, {"total": len(entities), "entities": entities, "selfUri": BASE})
+
+
+def profile_of_user(call: Call) -> Reply:
+    user = call.state.kind("users").get(call.params["userId"])
+    if user is None:
+        raise ApiFailure(404, "not.found", f"User {call.params['userId']} was not found")
+    profiles = call.state.kind("profiles")
+    profile = profiles.get(user.get("_profileId", "")) or next(
+        p for p in profiles.values() if p.get("_default")
+    )
+    return Reply(200, profile_view(call.state, profile))
 
 
 def get_profile(call: Call) -> Reply:
@@ -372,6 +396,51 @@ def list_metrics(call: Call) -> Reply:
     )
 
 
+def objective_details(call: Call) -> Reply:
+    """``Metrics`` items: the profile's metrics in order, with what they measure and max points."""
+    profile = find_profile(call.state, call.params["profileId"])
+    metrics = call.state.kind("profileMetrics")
+    templates = call.state.kind("templates")
+    entities = []
+    for order, metric_id in enumerate(profile["metricOrders"], start=1):
+        metric = metrics[metric_id]
+        objective = metric.get("objective") or {}
+        item: JsonObject = {
+            "id": metric_id,
+            "name": metric["name"],
+            "order": order,
+            "enabled": objective.get("enabled", True),
+            "maxPoints": max(
+                (z["upperLimitPoints"] for z in objective.get("zones", [])), default=0
+            ),
+            "performanceProfileId": profile["id"],
+            "dateCreated": metric["dateCreated"],
+            "precision": metric.get("precision", 0),
+            "timeDisplayUnit": metric.get("timeDisplayUnit", "None"),
+            "selfUri": metric["selfUri"],
+        }
+        template = templates.get(objective.get("templateId", ""))
+        if template is not None:
+            item["templateName"] = template["name"]
+        if "metricDefinitionId" in metric:
+            native = call.state.kind("metricDefinitions").get(metric["metricDefinitionId"], {})
+            item["metricDefinitionId"] = metric["metricDefinitionId"]
+            item["metricDefinitionName"] = native.get("name")
+            item["unitType"] = native.get("unitType", "None")
+        else:
+            external = call.state.kind("externalMetrics").get(
+                metric["externalMetricDefinitionId"], {}
+            )
+            item["externalMetricDefinitionId"] = metric["externalMetricDefinitionId"]
+            item["metricDefinitionName"] = external.get("name")
+            item["unitType"] = external.get("unit", "None")
+            if external.get("unitDefinition") is not None:
+                item["unitDefinition"] = external["unitDefinition"]
+        entities.append(item)
+    listing = {"total": len(entities), "entities": entities}
+    return Reply(200, {**listing, "selfUri": f"{BASE}/{profile['id']}/metrics/objectivedetails"})
+
+
 def get_metric(call: Call) -> Reply:
     profile = find_profile(call.state, call.params["profileId"])
     return Reply(200, metric_view(find_metric(call.state, profile, call.params["metricId"])))
@@ -428,7 +497,11 @@ def update_metric(call: Call) -> Reply:
 ROUTES = [
     Route("GET", CATALOGUE, list_native),
     Route("GET", CATALOGUE + "/{metricDefinitionId}", get_native),
+    Route("GET", TEMPLATES, list_templates),
+    Route("GET", TEMPLATES + "/{templateId}", get_template),
     Route("GET", BASE, list_profiles),
+    Route("GET", BASE + "/users/{userId}", profile_of_user),
+    Route("GET", BASE + "/{profileId}/metrics/objectivedetails", objective_details),
     Route("POST", BASE, create_profile, mutates=True),
     Route("GET", BASE + "/{profileId}", get_profile),
     Route("PUT", BASE + "/{profileId}", update_profile, mutates=True),
