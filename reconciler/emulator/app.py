@@ -258,29 +258,14 @@ class Emulator:
                 return encode(reply, context_id)
 
         with self._lock:
-            fault = self._injector.decide()
-            latency = self._injector.faults.latency_ms
+            # Only the Genesys API surface is faulted: a client can always fetch a token.
+            fault = self._injector.decide() if path.startswith("/api/") else Fault.NONE
+            latency = self._injector.faults.latency_ms if path.startswith("/api/") else 0
         if latency:
-            time.sleep(latency / 1000)
-        if fault is Fault.DROP:
-            with self._lock:
-                self._log(RequestRecord(method, path, None, fault.value))
-            return Outcome(0, {}, b"", Fault.DROP)
-        if fault is Fault.STORM:
-            seconds = self._injector.faults.storm_retry_after
-            reply = _too_many(context_id, seconds)
-            with self._lock:
-                self._log(RequestRecord(method, path, 429, fault.value))
-            return encode(reply, context_id)
-        if fault is Fault.ERROR:
-            status = self._injector.faults.error_status
-            code = ERROR_CODES.get(status, "service.unavailable")
-            failure = ApiFailure(
-                status, code, "The service is currently unavailable (injected fault)"
-            )
-            with self._lock:
-                self._log(RequestRecord(method, path, status, fault.value))
-            return encode(Reply(status, failure.body(context_id)), context_id)
+            time.sleep(latency / 1000)  # outside the lock: slow requests overlap
+        injected = self._injected(fault, method, path, context_id)
+        if injected is not None:
+            return injected
 
         with self._lock:
             reply = self._dispatch(method, path, query_lists, lowered, body, context_id)
@@ -291,6 +276,29 @@ class Emulator:
             )
         outcome = encode(reply, context_id)
         outcome.fault = fault if fault is Fault.LOST_RESPONSE else Fault.NONE
+        return outcome
+
+    def _injected(self, fault: Fault, method: str, path: str, context_id: str) -> Outcome | None:
+        """The outcome of a fault that replaces the request's processing, if there is one."""
+        if fault is Fault.DROP:
+            outcome = Outcome(0, {}, b"", Fault.DROP)
+            status: int | None = None
+        elif fault is Fault.STORM:
+            outcome = encode(
+                _too_many(context_id, self._injector.faults.storm_retry_after), context_id
+            )
+            status = 429
+        elif fault is Fault.ERROR:
+            status = self._injector.faults.error_status
+            code = ERROR_CODES.get(status, "service.unavailable")
+            failure = ApiFailure(
+                status, code, "The service is currently unavailable (injected fault)"
+            )
+            outcome = encode(Reply(status, failure.body(context_id)), context_id)
+        else:
+            return None
+        with self._lock:
+            self._log(RequestRecord(method, path, status, fault.value))
         return outcome
 
     def _dispatch(

@@ -12,7 +12,7 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .app import MAX_BODY_BYTES, Emulator, Outcome, encode, too_large
 from .faults import Fault
@@ -39,7 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
         target = urlsplit(self.path)
         query = parse_qs(target.query, keep_blank_values=True)
         headers = {k: v for k, v in self.headers.items()}
-        outcome = self.server.emulator.handle(self.command, target.path, query, headers, body)
+        # httpx hands the in-process transport a decoded path; decode here too so both agree.
+        path = unquote(target.path)
+        outcome = self.server.emulator.handle(self.command, path, query, headers, body)
         if outcome.fault in (Fault.DROP, Fault.LOST_RESPONSE):
             self.close_connection = True
             with contextlib.suppress(OSError):

@@ -2,7 +2,8 @@
 
 POST 201, PATCH (no PUT) with ``unit``/``unitDefinition`` immutable, DELETE 204, 409 while a
 profile metric with an enabled objective uses the definition, at most 50 per org, list sorted by
-name and paged.
+name and paged. Names need not be unique (Genesys documents no uniqueness rule), so a
+tool's duplicate-create bugs show up here as they would in an org.
 """
 
 from __future__ import annotations
