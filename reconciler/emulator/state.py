@@ -101,7 +101,8 @@ def save(state: OrgState, path: Path) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state.to_json(), handle, indent=1, sort_keys=True)
+            # Compact: json uses its C encoder only without indent, and this runs on every write.
+            handle.write(json.dumps(state.to_json(), separators=(",", ":")))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

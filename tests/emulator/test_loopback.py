@@ -138,7 +138,7 @@ def _free_port_process(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
 
 @pytest.mark.slow
 def test_cli_serves_until_sigterm_and_keeps_state(tmp_path: Path) -> None:
-    process = _free_port_process(tmp_path, "--rate-limit", "6000")
+    process = _free_port_process(tmp_path, "--rate-limit", "6000", "--storm", "1")
     try:
         assert process.stdout is not None
         first = process.stdout.readline()  # blocks until the server is listening
@@ -147,6 +147,8 @@ def test_cli_serves_until_sigterm_and_keeps_state(tmp_path: Path) -> None:
         client_line = process.stdout.readline()
         assert "reconciler-local" in client_line and "documented default" in client_line
         with closing(_client(match.group(1))) as api:
+            stormed = api.get(DEFINITIONS)  # --storm 1: the first API request gets a 429
+            assert stormed.status_code == 429 and stormed.headers["Retry-After"] == "1"
             assert api.post(DEFINITIONS, json=definition_body()).status_code == 201
             assert api.get(DEFINITIONS).headers["inin-ratelimit-allowed"] == "6000"
     finally:
