@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..routing import Route
-from . import achievements, data, definitions, directory, profiles, wfm
+from . import achievements, catalogue, data, definitions, directory, profile_metrics, profiles, wfm
 
 ROUTES: list[Route] = [
     *definitions.ROUTES,
     *data.ROUTES,
+    *catalogue.ROUTES,
     *profiles.ROUTES,
+    *profile_metrics.ROUTES,
     *achievements.ROUTES,
     *directory.ROUTES,
     *wfm.ROUTES,
