@@ -75,3 +75,14 @@ def test_business_units_time_zones_and_users(api: httpx.Client, emulator: Emulat
     assert user_id(emulator, "emma.stone@example.com") not in everyone_in_a_unit
     missing = api.get(f"{BUS}/nope")
     assert missing.status_code == 404 and missing.json()["code"] == "wfm.entity.not.found"
+
+
+def test_agent_management_unit(api: httpx.Client, emulator: Emulator) -> None:
+    priya = user_id(emulator, "priya.sharma@example.com")
+    found = api.get(f"/api/v2/workforcemanagement/agents/{priya}/managementunit").json()
+    unit = api.get(f"{BUS}/{found['businessUnit']['id']}", params={"expand": "settings"}).json()
+    assert unit["settings"]["timeZone"] == "Asia/Kolkata"
+    assert found["user"]["id"] == priya and found["managementUnit"]["id"]
+    emma = user_id(emulator, "emma.stone@example.com")
+    outside = api.get(f"/api/v2/workforcemanagement/agents/{emma}/managementunit")
+    assert outside.status_code == 404 and outside.json()["code"] == "wfm.entity.not.found"

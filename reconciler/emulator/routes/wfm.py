@@ -2,7 +2,8 @@
 
 ``GET businessunits`` (no paging), ``GET businessunits/{id}`` with ``settings`` only when
 ``expand`` asks for ``settings`` or ``settings.<part>``, ``GET businessunits/{id}/users``
-(``BuUserListing``: users grouped by management unit).
+(``BuUserListing``: users grouped by management unit), and ``GET agents/{id}/managementunit``
+(404 ``wfm.entity.not.found`` for an agent outside WFM).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from ..routing import Call, Reply, Route
 from ..state import JsonObject
 
 BASE = "/api/v2/workforcemanagement/businessunits"
+AGENTS = "/api/v2/workforcemanagement/agents"
 
 
 def _find(call: Call) -> JsonObject:
@@ -64,7 +66,25 @@ def unit_users(call: Call) -> Reply:
     return Reply(200, {"managementUnits": listing})
 
 
+def agent_management_unit(call: Call) -> Reply:
+    agent_id = call.params["agentId"]
+    users = call.state.kind("users")
+    for mu in call.state.kind("managementUnits").values():
+        if agent_id in mu["userIds"] and agent_id in users:
+            unit = call.state.kind("businessUnits")[mu["businessUnitId"]]
+            return Reply(
+                200,
+                {
+                    "user": {"id": agent_id, "selfUri": users[agent_id]["selfUri"]},
+                    "managementUnit": {"id": mu["id"], "selfUri": mu["selfUri"]},
+                    "businessUnit": {"id": unit["id"], "selfUri": unit["selfUri"]},
+                },
+            )
+    raise ApiFailure(404, "wfm.entity.not.found", "The requested agent is not in a management unit")
+
+
 ROUTES = [
+    Route("GET", AGENTS + "/{agentId}/managementunit", agent_management_unit),
     Route("GET", BASE, list_units),
     Route("GET", BASE + "/{businessUnitId}", get_unit),
     Route("GET", BASE + "/{businessUnitId}/users", unit_users),
