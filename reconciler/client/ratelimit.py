@@ -2,7 +2,7 @@
 
 Genesys allows 300 requests per minute per client-credentials token and answers 429 beyond it.
 The limiter keeps a run under the limit instead of bouncing off it: a token bucket whose
-capacity ``C`` (half a second's worth of requests) plus ``60 s × refill`` equals the limit, so no
+capacity ``C`` (one request unless configured) plus ``60 s × refill`` equals the limit, so no
 60-second window — fixed, sliding or bucket-shaped on the server — ever sees more than the limit.
 
 The server has the last word: a 429's ``Retry-After`` pauses *every* worker until then, and
@@ -36,6 +36,11 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self.per_minute: int | None = None
+        self.capacity = 0.0
+        self.rate = math.inf
+        self._floor = 0.0
+        self._tokens = 0.0
         self._configure(per_minute, burst)
         self._tokens = self.capacity
         self._updated = clock()
@@ -68,7 +73,12 @@ class RateLimiter:
             self._sleep(remaining)
 
     def pause(self, seconds: float) -> None:
-        """Hold every worker back for ``seconds`` (the server said so) and empty the bucket."""
+        """Hold every worker back for ``seconds`` (a 429 said so) and slow down from then on.
+
+        A 429 means the server's limit is stricter than our model of it (a smaller bucket, or
+        other clients sharing the token): the bucket restarts empty, holds one request at a
+        time, and refills 5% slower per 429, down to half the configured rate.
+        """
         if seconds <= 0:
             return
         with self._lock:
@@ -77,6 +87,9 @@ class RateLimiter:
             self._refill(now)
             self._tokens = min(self._tokens, 0.0)
             self._updated = max(self._updated, self._paused_until)
+            if self.per_minute is not None:
+                self.capacity = 1.0
+                self.rate = max(self.rate * 0.95, self._floor)
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Slow down to the server's advertised limit when it is lower than ours.
@@ -103,14 +116,14 @@ class RateLimiter:
             self.capacity = 0.0
             self.rate = math.inf
             return
-        # Half a second's worth up front: a server bucket of one second's worth then keeps half
-        # its tokens spare, which absorbs requests that arrive bunched up by network jitter.
-        self.capacity = float(burst if burst is not None else max(1, math.ceil(per_minute / 120)))
+        # One request up front by default: steady pacing leaves a server's own bucket nearly
+        # full, and that spare absorbs requests bunched up by network jitter.
+        self.capacity = float(burst if burst is not None else 1)
         # What the bucket may hold up front is taken off the refill, so a full minute stays
         # within the limit even when it starts with a full bucket.
         self.rate = max(per_minute - self.capacity, 1.0) / 60.0
-        if hasattr(self, "_tokens"):
-            self._tokens = min(self._tokens, self.capacity)
+        self._floor = self.rate / 2
+        self._tokens = min(self._tokens, self.capacity)
 
     def _refill(self, now: float) -> None:
         if now > self._updated:

@@ -24,11 +24,10 @@ def test_no_sixty_second_window_exceeds_the_limit() -> None:
     assert 170 <= sent_at[-1] - sent_at[0] <= 185
 
 
-def test_half_a_second_worth_is_served_without_waiting() -> None:
+def test_the_first_request_is_served_without_waiting() -> None:
     clock = FakeClock()
     limiter = RateLimiter(1200, clock=clock, sleep=clock.sleep)
-    for _ in range(10):
-        limiter.acquire()
+    limiter.acquire()
     assert clock.sleeps == []
     limiter.acquire()
     assert clock.sleeps and clock.sleeps[0] > 0
@@ -111,3 +110,15 @@ def test_a_429_pauses_the_whole_client(make_client, server, clock) -> None:
         client.get_profile("b")
     assert calls[1] - calls[0] >= 3
     assert calls[2] >= calls[1]
+
+
+def test_each_429_slows_the_pace_down_to_half_at_most() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(600, burst=10, clock=clock, sleep=clock.sleep)
+    configured = limiter.rate
+    limiter.pause(1)
+    assert limiter.capacity == 1
+    assert limiter.rate == pytest.approx(configured * 0.95)
+    for _ in range(100):
+        limiter.pause(1)
+    assert limiter.rate == pytest.approx(configured / 2)
