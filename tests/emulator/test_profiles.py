@@ -205,3 +205,32 @@ def test_profile_of_a_user_defaults_to_the_default_profile(
     )
     assert api.get(f"{PROFILES}/users/{user}").json()["name"] == "Custom"
     assert api.get(f"{PROFILES}/users/nobody").status_code == 404
+
+
+def test_objectives_are_effective_dated(api: httpx.Client) -> None:
+    profile = api.get(PROFILES).json()["entities"][0]
+    url = f"{PROFILES}/{profile['id']}/metrics"
+    body = _metric("dated", metricDefinitionId=_native_id(api, "Conformance"))
+    body["objective"]["dateStart"] = "2026-11-01"
+    metric = api.post(url, json=body).json()
+    later = {
+        **body,
+        "objective": {**body["objective"], "dateStart": "2026-12-15", "enabled": False},
+    }
+    written = api.put(f"{url}/{metric['id']}", json=later).json()
+    assert written["objective"]["dateStart"] == "2026-12-15"
+    assert written["objective"]["id"] != metric["objective"]["id"]
+    # Today (2026-11-30) the first objective still applies; from 2026-12-15 the new one does.
+    today = api.get(f"{url}/{metric['id']}").json()["objective"]
+    assert (today["dateStart"], today["enabled"]) == ("2026-11-01", True)
+    future = api.get(f"{url}/{metric['id']}", params={"workday": "2026-12-20"}).json()
+    assert (future["objective"]["dateStart"], future["objective"]["enabled"]) == (
+        "2026-12-15",
+        False,
+    )
+    listed = api.get(url, params={"expand": "objective", "workday": "2026-12-15"}).json()
+    assert (
+        next(m for m in listed["entities"] if m["id"] == metric["id"])["objective"]["enabled"]
+        is False
+    )
+    assert api.get(url, params={"workday": "soon"}).status_code == 400

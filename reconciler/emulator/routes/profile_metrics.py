@@ -2,8 +2,10 @@
 
 No DELETE (405): a metric is switched off with ``objective.enabled: false``. At most 50 per
 profile; what a metric measures (native or external definition) cannot change on PUT. Lists
-include ``objective`` only with ``expand=objective``; ``workday`` is accepted and ignored
-(objectives are not effective-dated here). Zone limits are integers, as in the API.
+include ``objective`` only with ``expand=objective``. Objectives are effective-dated: a PUT
+whose ``objective.dateStart`` is later than the current one's starts a new objective (new id),
+and reads show the objective in effect on ``workday`` (default: today) — so a future-dated
+change is not visible until its day, as in Genesys. Zone limits are integers, as in the API.
 """
 
 from __future__ import annotations
@@ -135,10 +137,32 @@ def _measured(call: Call, body: dict[str, Any]) -> tuple[str, str, JsonObject]:
     return "externalMetricDefinitionId", external_id, external
 
 
-def metric_view(metric: JsonObject, with_objective: bool = True) -> JsonObject:
+def workday(call: Call) -> date:
+    """The ``workday`` query parameter, or today: which objective a read shows."""
+    raw = call.arg("workday")
+    if raw is None:
+        return call.now.date()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise fields.fail("workday", f"{raw!r} is not a yyyy-MM-dd date", "invalid.date") from None
+
+
+def objective_on(metric: JsonObject, day: date) -> JsonObject:
+    """The objective in effect on ``day``: the latest that started by then (else the first)."""
+    objectives = [*metric.get("_objectiveHistory", []), metric["objective"]]
+    started = [o for o in objectives if date.fromisoformat(o["dateStart"]) <= day]
+    if started:
+        return max(started, key=lambda o: str(o["dateStart"]))
+    return min(objectives, key=lambda o: str(o["dateStart"]))
+
+
+def metric_view(metric: JsonObject, day: date | None, with_objective: bool = True) -> JsonObject:
     shown = fields.public(metric)
     if not with_objective:
         shown.pop("objective", None)
+    elif day is not None:
+        shown["objective"] = objective_on(metric, day)
     return shown
 
 
@@ -147,8 +171,9 @@ def list_metrics(call: Call) -> Reply:
     metrics = call.state.kind("profileMetrics")
     expand = {e for value in call.args("expand") for e in value.split(",")}
     wanted = {m for value in call.args("metricIds") for m in value.split(",") if m}
+    day = workday(call)
     entities = [
-        metric_view(metrics[m], "objective" in expand)
+        metric_view(metrics[m], day, "objective" in expand)
         for m in profile["metricOrders"]
         if not wanted or m in wanted
     ]
@@ -168,9 +193,10 @@ def objective_details(call: Call) -> Reply:
     metrics = call.state.kind("profileMetrics")
     templates = call.state.kind("templates")
     entities = []
+    day = workday(call)
     for order, metric_id in enumerate(profile["metricOrders"], start=1):
         metric = metrics[metric_id]
-        objective = metric.get("objective") or {}
+        objective = objective_on(metric, day)
         item: JsonObject = {
             "id": metric_id,
             "name": metric["name"],
@@ -209,7 +235,8 @@ def objective_details(call: Call) -> Reply:
 
 def get_metric(call: Call) -> Reply:
     profile = find_profile(call.state, call.params["profileId"])
-    return Reply(200, metric_view(find_metric(call.state, profile, call.params["metricId"])))
+    metric = find_metric(call.state, profile, call.params["metricId"])
+    return Reply(200, metric_view(metric, workday(call)))
 
 
 def create_metric(call: Call) -> Reply:
@@ -238,7 +265,7 @@ def create_metric(call: Call) -> Reply:
     }
     call.state.kind("profileMetrics")[new_id] = metric
     profile["metricOrders"].append(new_id)
-    return Reply(201, metric_view(metric))
+    return Reply(201, metric_view(metric, None))
 
 
 def update_metric(call: Call) -> Reply:
@@ -251,13 +278,19 @@ def update_metric(call: Call) -> Reply:
         raise bad_request("The metric a profile metric measures cannot be changed", "invalid.value")
     precision = fields.integer(body, "precision", required=False, low=0, high=5)
     time_unit = fields.choice(body, "timeDisplayUnit", TIME_UNITS, required=False)
-    metric["objective"] = _objective(body.get("objective"), call, metric["objective"])
+    current = metric["objective"]
+    objective = _objective(body.get("objective"), call, current)
+    if objective["dateStart"] > current["dateStart"]:
+        # A later start makes a new objective; reads of earlier workdays keep the old one.
+        metric.setdefault("_objectiveHistory", []).append(current)
+        objective["id"] = str(uuid.uuid4())
+    metric["objective"] = objective
     metric["name"] = name
     if precision is not None:
         metric["precision"] = precision
     if time_unit is not None:
         metric["timeDisplayUnit"] = time_unit
-    return Reply(200, metric_view(metric))
+    return Reply(200, metric_view(metric, None))
 
 
 ROUTES = [
