@@ -1,7 +1,8 @@
 """Emulator benchmark: GET throughput over loopback, and how exactly the rate limit is enforced.
 
 1. Throughput: N authenticated GETs of the external-metric-definition list (one keep-alive
-   connection, then 4 threads) against `reconciler.emulator.serve` on 127.0.0.1.
+   connection, then 4 threads) against `reconciler.emulator.serve` on 127.0.0.1, and through
+   the in-process transport.
 2. Rate-limit exactness at R requests/min (default 1,200): a client pacing itself at exactly R
    must see zero 429s; an unpaced burst must get exactly ``burst + R/60 * elapsed`` admissions
    (± 1), the rest 429 with Retry-After.
@@ -59,6 +60,24 @@ def throughput(requests: int) -> None:
     )
 
 
+def in_process(requests: int) -> None:
+    emulator = Emulator()
+    with closing(
+        httpx.Client(transport=emulator.transport(), base_url="http://emulator")
+    ) as client:
+        reply = client.post(
+            "/oauth/token",
+            auth=("reconciler-local", "emulator-secret"),
+            data={"grant_type": "client_credentials"},
+        )
+        client.headers["Authorization"] = f"Bearer {reply.json()['access_token']}"
+        start = time.perf_counter()
+        for _ in range(requests):
+            client.get(PATH).raise_for_status()
+        rate = requests / (time.perf_counter() - start)
+    print(f"in-process transport: {rate:,.0f} GET/s")
+
+
 def paced(rate: int) -> None:
     count = rate // 6  # ten seconds' worth
     interval = 60.0 / rate
@@ -103,6 +122,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1200)
     args = parser.parse_args()
     throughput(args.requests)
+    in_process(args.requests)
     paced(args.rate)
     burst(args.rate)
 
