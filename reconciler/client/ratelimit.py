@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 
 __all__ = ["RateLimiter"]
 
+MAX_PAUSE_CHECKS = 1000
+
 
 class RateLimiter:
     """Thread-safe token bucket; ``per_minute=None`` disables client-side pacing."""
@@ -62,8 +64,9 @@ class RateLimiter:
             self.waited += wait
         if wait > 0:
             self._sleep(wait)
-        # A 429 may have paused everyone while this caller slept.
-        while True:
+        # A 429 may have paused everyone while this caller slept (bounded: each pass sleeps
+        # out a pause, and pauses only come from 429s, which are bounded per request).
+        for _ in range(MAX_PAUSE_CHECKS):
             with self._lock:
                 remaining = self._paused_until - self._clock()
                 if remaining > 0:

@@ -105,3 +105,29 @@ def test_secret_and_token_never_in_repr_or_messages(make_client, server) -> None
     assert server.issued[0] not in shown
     assert CLIENT_SECRET not in shown
     assert "***" in str(caught.value)
+
+
+def test_concurrent_workers_share_one_token_fetch(make_client, server) -> None:
+    server.api = lambda request: httpx.Response(200, json={"entities": []})
+    with make_client(max_concurrency=8) as client:
+        client.map(lambda _: client.list_profiles(), range(40))
+    assert len(server.token_requests) == 1
+    assert len(server.requests) == 40
+
+
+def test_logs_carry_no_token_or_secret(make_client, server, caplog) -> None:
+    calls = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            echoed = f"bad token {server.bearer_of(request)} for secret {CLIENT_SECRET}"
+            return genesys_error(503, "service.unavailable", echoed)
+        return httpx.Response(200, json={"id": "p"})
+
+    server.api = api
+    with caplog.at_level("DEBUG", logger="reconciler.client"), make_client() as client:
+        client.get_profile("p")
+    assert "retry 1" in caplog.text
+    assert server.issued[0] not in caplog.text
+    assert CLIENT_SECRET not in caplog.text
