@@ -23,6 +23,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Without TCP_NODELAY, small responses on a kept-alive connection wait ~40 ms each on the
     # Nagle / delayed-ACK interaction.
     disable_nagle_algorithm = True
+    timeout = 120  # idle keep-alive connections release their thread eventually
     server: _Server
 
     def _serve(self) -> None:
