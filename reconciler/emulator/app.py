@@ -22,7 +22,7 @@ import httpx
 
 from . import state as state_store
 from .auth import DEFAULT_TOKEN_SECONDS, TokenStore
-from .errors import ApiFailure, error_body
+from .errors import ApiFailure
 from .faults import Fault, FaultInjector, Faults
 from .ratelimit import TokenBucket
 from .routes import ROUTES
@@ -375,4 +375,4 @@ def encode(reply: Reply, context_id: str) -> Outcome:
     return Outcome(reply.status, headers, json.dumps(reply.body).encode("utf-8"))
 
 
-__all__ = ["Emulator", "Outcome", "RequestRecord", "error_body"]
+__all__ = ["Emulator", "Outcome", "RequestRecord"]
