@@ -166,6 +166,21 @@ class GenesysClient:
             method, path, params=params, json=json, idempotent=idempotent
         )
 
+    def _one(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> JSON:
+        """A request answered with one JSON object (anything else breaks the contract)."""
+        body = self.request(method, path, params=params, json=json, idempotent=idempotent)
+        if not isinstance(body, dict):
+            raise ApiError(method, path, None, message="expected a JSON object in the response")
+        return body
+
     def _get(self, path: str, params: dict[str, Any] | list[tuple[str, Any]] | None = None) -> Any:
         return self.request("GET", path, params=params)
 
@@ -184,14 +199,14 @@ class GenesysClient:
         return self._pages(DEFINITIONS)
 
     def get_external_metric(self, metric_id: str) -> JSON:
-        return dict(self._get(f"{DEFINITIONS}/{_seg(metric_id)}"))
+        return self._one("GET", f"{DEFINITIONS}/{_seg(metric_id)}")
 
     def create_external_metric(self, body: JSON) -> JSON:
         """POST: not retried once sent; a lost response raises UncertainWriteError."""
-        return dict(self.request("POST", DEFINITIONS, json=body))
+        return self._one("POST", DEFINITIONS, json=body)
 
     def patch_external_metric(self, metric_id: str, body: JSON) -> JSON:
-        return dict(self.request("PATCH", f"{DEFINITIONS}/{_seg(metric_id)}", json=body))
+        return self._one("PATCH", f"{DEFINITIONS}/{_seg(metric_id)}", json=body)
 
     def delete_external_metric(self, metric_id: str) -> None:
         self.request("DELETE", f"{DEFINITIONS}/{_seg(metric_id)}")
@@ -202,24 +217,24 @@ class GenesysClient:
         return self._entities(PROFILES)
 
     def get_profile(self, profile_id: str) -> JSON:
-        return dict(self._get(f"{PROFILES}/{_seg(profile_id)}"))
+        return self._one("GET", f"{PROFILES}/{_seg(profile_id)}")
 
     def create_profile(self, body: JSON, copy_metrics: bool = False) -> JSON:
         """POST: not retried once sent; a lost response raises UncertainWriteError."""
         params = {"copyMetrics": "true" if copy_metrics else "false"}
-        return dict(self.request("POST", PROFILES, params=params, json=body))
+        return self._one("POST", PROFILES, params=params, json=body)
 
     def update_profile(self, profile_id: str, body: JSON) -> JSON:
-        return dict(self.request("PUT", f"{PROFILES}/{_seg(profile_id)}", json=body))
+        return self._one("PUT", f"{PROFILES}/{_seg(profile_id)}", json=body)
 
     def activate_profile(self, profile_id: str) -> JSON:
         # Setting a flag to a fixed value: repeating it is harmless, so it is retried.
         path = f"{PROFILES}/{_seg(profile_id)}/activate"
-        return dict(self.request("POST", path, idempotent=True))
+        return self._one("POST", path, idempotent=True)
 
     def deactivate_profile(self, profile_id: str) -> JSON:
         path = f"{PROFILES}/{_seg(profile_id)}/deactivate"
-        return dict(self.request("POST", path, idempotent=True))
+        return self._one("POST", path, idempotent=True)
 
     # -- profile metrics ---------------------------------------------------------------------
 
@@ -228,11 +243,11 @@ class GenesysClient:
 
     def create_profile_metric(self, profile_id: str, body: JSON) -> JSON:
         """POST: not retried once sent; a lost response raises UncertainWriteError."""
-        return dict(self.request("POST", f"{PROFILES}/{_seg(profile_id)}/metrics", json=body))
+        return self._one("POST", f"{PROFILES}/{_seg(profile_id)}/metrics", json=body)
 
     def update_profile_metric(self, profile_id: str, metric_id: str, body: JSON) -> JSON:
         path = f"{PROFILES}/{_seg(profile_id)}/metrics/{_seg(metric_id)}"
-        return dict(self.request("PUT", path, json=body))
+        return self._one("PUT", path, json=body)
 
     # -- catalogues --------------------------------------------------------------------------
 
@@ -244,7 +259,7 @@ class GenesysClient:
         return self._pages(DIVISIONS)
 
     def get_home_division(self) -> JSON:
-        return dict(self._get(f"{DIVISIONS}/home"))
+        return self._one("GET", f"{DIVISIONS}/home")
 
     # -- achievements (seed 001's API; base path configurable) -----------------------------
 
@@ -253,11 +268,11 @@ class GenesysClient:
 
     def create_achievement(self, body: JSON) -> JSON:
         """POST: not retried once sent; a lost response raises UncertainWriteError."""
-        return dict(self.request("POST", self.achievements_path, json=body))
+        return self._one("POST", self.achievements_path, json=body)
 
     def update_achievement(self, achievement_id: str, body: JSON) -> JSON:
         path = f"{self.achievements_path}/{_seg(achievement_id)}"
-        return dict(self.request("PATCH", path, json=body))
+        return self._one("PATCH", path, json=body)
 
     def delete_achievement(self, achievement_id: str) -> None:
         self.request("DELETE", f"{self.achievements_path}/{_seg(achievement_id)}")

@@ -183,6 +183,7 @@ class Requester:
         failures = 0
         rate_limited = 0
         reauthenticated = False
+        maybe_delivered = False  # an earlier attempt may have reached the server
         # Bounded: every pass either returns, raises, or uses up one of these budgets.
         for _ in range(policy.attempts + policy.max_rate_limited + 2):
             self._limiter.acquire()
@@ -191,6 +192,7 @@ class Requester:
                 response = self._send(method, path, params, json, token)
             except httpx.TransportError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
+                maybe_delivered = maybe_delivered or sent
                 if sent and not safe:
                     raise UncertainWriteError(
                         method,
@@ -210,6 +212,10 @@ class Requester:
             status = response.status_code
             if status < 400:
                 return self._decode(method, path, response)
+            if status == 404 and method == "DELETE" and maybe_delivered:
+                # The first DELETE did arrive; its answer was lost. Gone is what was asked for.
+                log.info("%s %s -> 404 after a lost response: already deleted", method, path)
+                return None
             if status == 401 and not reauthenticated:
                 # Expired or revoked: one fresh token, then the 401 stands.
                 reauthenticated = True
@@ -234,6 +240,8 @@ class Requester:
                 continue
             if not policy.status_retryable(status, idempotent=safe):
                 raise error
+            # A 5xx may have been raised after the change was made (a gateway timing out).
+            maybe_delivered = maybe_delivered or status >= 500
             failures += 1
             self._backoff_or_raise(error, failures, started, retry_after, None)
         raise ApiError(method, path, None, message="gave up: retry budget exhausted")

@@ -61,3 +61,11 @@ def test_ids_are_one_path_segment(make_client, server) -> None:
     with make_client() as client:
         client.get_profile("../../users/me")
     assert server.requests[0].url.raw_path == b"/api/v2/gamification/profiles/..%2F..%2Fusers%2Fme"
+
+
+def test_a_single_object_endpoint_answering_something_else_is_an_api_error(
+    make_client, server
+) -> None:
+    server.api = lambda request: httpx.Response(200, json=[1, 2])
+    with make_client() as client, pytest.raises(ApiError, match="expected a JSON object"):
+        client.get_home_division()

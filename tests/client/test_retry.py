@@ -208,3 +208,20 @@ def test_request_count_counts_every_attempt_sent(make_client, server) -> None:
     with make_client() as client:
         client.get_profile("p")
         assert client.request_count == 2
+
+
+def test_a_delete_retried_after_a_lost_response_accepts_404(make_client, server) -> None:
+    server.api = scripted(
+        httpx.ReadError("reset"),
+        genesys_error(404, "employee.performance.external.metric.definition.not.found", "gone"),
+    )
+    with make_client() as client:
+        assert client.delete_external_metric("m") is None
+    assert len(server.requests) == 2
+
+
+def test_a_delete_of_something_never_there_is_still_404(make_client, server) -> None:
+    server.api = lambda request: genesys_error(404, "not.found", "no such metric")
+    with make_client() as client, pytest.raises(ApiError) as caught:
+        client.delete_external_metric("m")
+    assert caught.value.status == 404
