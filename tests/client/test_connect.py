@@ -91,3 +91,32 @@ def test_embedded_emulator_target_uses_the_given_transport_without_pacing() -> N
         assert client.list_profiles() == [{"id": "p"}]
         assert client.limiter.per_minute is None
         assert client.achievements_path == "/api/v2/x/achievements"
+
+
+def test_embedded_emulator_keeps_state_between_runs(tmp_path) -> None:
+    target = Target(emulator=EmbeddedEmulator(state=".reconciler/emulator-state.json"))
+    local = Manifest(
+        name="local", root=tmp_path, environment=Environment(target=target), resources=Resources()
+    )
+    with open_client(local, env={}) as first:
+        first.create_external_metric(
+            {
+                "name": "Daily_Revenue_Closed",
+                "unit": "Currency",
+                "precision": 2,
+                "defaultObjectiveType": "HigherIsBetter",
+                "enabled": True,
+            }
+        )
+    assert (tmp_path / ".reconciler" / "emulator-state.json").is_file()
+    with open_client(local, env={}) as second:
+        assert [m["name"] for m in second.list_external_metrics()] == ["Daily_Revenue_Closed"]
+
+
+def test_loopback_base_url_talks_to_a_served_emulator_with_default_credentials() -> None:
+    from reconciler.emulator import Emulator, serve
+
+    with serve(Emulator()) as server:
+        target = Target(base_url=server.url)
+        with open_client(manifest(target, rate_limit_per_minute=6000), env={}) as client:
+            assert client.get_home_division()["name"] == "Home"
