@@ -174,7 +174,9 @@ class Profile(_Camel):
     """A gamification performance profile (`/api/v2/gamification/profiles`)."""
 
     name: Name
-    description: str = ""
+    # Genesys requires a non-blank description on create and on every PUT; refusing a missing one
+    # here turns an apply-time 400 into a validate-time error with a file and line.
+    description: str = Field(min_length=1, pattern=r"\S", description="Required by Genesys.")
     division: Name | None = Field(default=None, description="Division name; home by default.")
     reporting_intervals: tuple[ReportingInterval, ...] = Field(
         default=(ReportingInterval(interval_type=IntervalType.DAY, interval_value=30),),

@@ -28,6 +28,7 @@ externalMetrics:
 PROFILE = """\
 profiles:
   - name: Sales Agents
+    description: Sales floor
     metrics:
       - name: Revenue closed
         externalMetric: Daily_Revenue_Closed

@@ -42,7 +42,7 @@ def test_profile_referencing_a_disabled_external_metric_is_an_error(env: Env, ru
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert (
-        "environments/dev/profiles.yaml:5:25: profiles[Sales Agents].metrics[Revenue closed]"
+        "environments/dev/profiles.yaml:6:25: profiles[Sales Agents].metrics[Revenue closed]"
         ".externalMetric: measures 'Daily_Revenue_Closed', which is declared enabled: false [RC001]"
         in result.out
     )
@@ -58,8 +58,8 @@ def test_native_target_without_direction_and_target_area_shorthand(env: Env, run
     result = run("validate", "-e", "dev", "--format", "json")
     assert result.code == ExitCode.INVALID_MANIFEST
     rules = {(p["rule"], p["line"]) for p in json.loads(result.out)["problems"]}
-    assert ("RC004", 6) in rules
-    assert ("RC003", 9) in rules
+    assert ("RC004", 7) in rules
+    assert ("RC003", 10) in rules
 
 
 def test_inverted_zone(env: Env, run: Run) -> None:

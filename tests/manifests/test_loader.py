@@ -58,7 +58,7 @@ def test_overlay_merges_by_kind_and_name_and_metrics_by_name(write: Write, tmp_p
     loc = locate(manifest, Kind.PROFILE, "Sales Agents", ("metrics", 0, "externalMetric"))
     assert (loc.file, loc.line) == (
         "environments/base/metrics.yaml".replace("metrics", "profiles"),
-        5,
+        6,
     )
 
 
@@ -67,9 +67,8 @@ def test_variables_keep_their_type_and_dollar_dollar_escapes(write: Write, tmp_p
     write(
         "base/profiles.yaml",
         PROFILE.replace("value: 10000", "value: '${var.revenue}'").replace(
-            "- name: Sales Agents",
-            "- name: Sales Agents\n    description: 'Costs $${var.revenue} in ${var.stage}'"
-            "\n    active: ${var.loud}",
+            "description: Sales floor",
+            "description: 'Costs $${var.revenue} in ${var.stage}'\n    active: ${var.loud}",
         ),
     )
     write("prod/environment.yaml", BASE_ENV)

@@ -221,7 +221,7 @@ def test_reference_to_undeclared_external_metric(env: Env, run: Run) -> None:
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert (
-        "environments/dev/profiles.yaml:5:25: profiles[Sales Agents].metrics[Revenue "
+        "environments/dev/profiles.yaml:6:25: profiles[Sales Agents].metrics[Revenue "
         "closed].externalMetric: "
         "external metric 'Daily_Revenue' is not declared in this environment "
         "(did you mean 'Daily_Revenue_Closed'?)" in result.text
@@ -249,7 +249,7 @@ def test_non_integer_target(env: Env, run: Run) -> None:
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert (
-        "environments/dev/profiles.yaml:6:25: profiles[Sales Agents].metrics[Revenue "
+        "environments/dev/profiles.yaml:7:25: profiles[Sales Agents].metrics[Revenue "
         "closed].target.value: "
         "must be an integer, got 10000.5" in result.text
     )
@@ -290,7 +290,7 @@ def test_unknown_variable_with_did_you_mean(env: Env, run: Run) -> None:
         files={
             "metrics.yaml": METRIC,
             "profiles.yaml": PROFILE.replace(
-                "- name: Sales Agents", "- name: Sales Agents\n    description: ${var.stag}"
+                "description: Sales floor", "description: ${var.stag}"
             ),
         }
     )
@@ -442,6 +442,7 @@ def test_overlay_with_a_misspelt_name_says_which_object_it_meant(write: Write, r
         """\
         profiles:
           - name: Sales Agent
+            description: Sales floor
             metrics:
               - name: Revenue closed
                 target: {value: 12000, points: 100}

@@ -373,6 +373,6 @@ def test_kinds_not_read_are_neither_planned_for_removal_nor_reported() -> None:
 
 def test_default_profile_fields_compare_equal_to_genesys_defaults() -> None:
     # A manifest profile with only a name must match what Genesys returns after creating it.
-    bare = Profile(name="Sales floor", metrics=())
-    result = plan(manifest(profiles=(bare,)), live([], [live_sales(description="")], {"pr-1": []}))
+    bare = Profile(name="Sales floor", description="Sales agents", metrics=())
+    result = plan(manifest(profiles=(bare,)), live([], [live_sales()], {"pr-1": []}))
     assert not result.has_changes
