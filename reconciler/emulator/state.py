@@ -97,8 +97,11 @@ def load(path: Path) -> OrgState | None:
 
 def save(state: OrgState, path: Path) -> None:
     """Write via a temp file + os.replace so a killed process never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise ConfigurationError(f"cannot write emulator state {path}: {error.strerror}") from error
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             # Compact: json uses its C encoder only without indent, and this runs on every write.

@@ -83,3 +83,15 @@ def test_request_log_and_counts(emulator: Emulator) -> None:
     assert emulator.request_log[-1].status == 201
     emulator.reset_log()
     assert emulator.count() == 0
+
+
+def test_unwritable_state_path_is_a_clean_cli_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reconciler.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["emulator", "--port", "0", "--state", str(blocker / "state.json")]) == 1
+    err = capsys.readouterr().err
+    assert "emulator state" in err and "Not a directory" in err and "Traceback" not in err
