@@ -95,3 +95,12 @@ def test_unwritable_state_path_is_a_clean_cli_error(
     assert main(["emulator", "--port", "0", "--state", str(blocker / "state.json")]) == 1
     err = capsys.readouterr().err
     assert "emulator state" in err and "Not a directory" in err and "Traceback" not in err
+
+
+def test_save_failure_is_a_configuration_error(tmp_path: Path) -> None:
+    from reconciler.emulator.state import OrgState, save
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigurationError, match="cannot write emulator state"):
+        save(OrgState(), blocker / "state.json")
