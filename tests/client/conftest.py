@@ -19,6 +19,7 @@ CLIENT_SECRET = "s3cr3t-value-never-shown"
 BASE = "https://api.mypurecloud.ie"
 
 Handler = Callable[[httpx.Request], httpx.Response]
+MakeClient = Callable[..., GenesysClient]
 
 
 @dataclass

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import body_of
+from .conftest import FakeGenesys, MakeClient, body_of
 
 DEF = "/api/v2/employeeperformance/externalmetrics/definitions"
 PROF = "/api/v2/gamification/profiles"
@@ -75,7 +76,13 @@ CASES = [
     ("name", "args", "method", "path", "params"), CASES, ids=[case[0] for case in CASES]
 )
 def test_each_method_sends_the_documented_request(
-    make_client, server, name, args, method, path, params
+    make_client: MakeClient,
+    server: FakeGenesys,
+    name: str,
+    args: tuple[Any, ...],
+    method: str,
+    path: str,
+    params: dict[str, str],
 ) -> None:
     server.api = echo
     with make_client() as client:
@@ -87,14 +94,16 @@ def test_each_method_sends_the_documented_request(
         assert body_of(request) == bodies[0]
 
 
-def test_create_profile_can_copy_the_default_metrics(make_client, server) -> None:
+def test_create_profile_can_copy_the_default_metrics(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = echo
     with make_client() as client:
         client.create_profile({"name": "n"}, copy_metrics=True)
     assert server.requests[0].url.params["copyMetrics"] == "true"
 
 
-def test_results_are_what_genesys_returned(make_client, server) -> None:
+def test_results_are_what_genesys_returned(make_client: MakeClient, server: FakeGenesys) -> None:
     server.api = echo
     with make_client() as client:
         assert client.list_profiles() == [{"id": "e1"}]
@@ -104,17 +113,19 @@ def test_results_are_what_genesys_returned(make_client, server) -> None:
             {"id": "u2", "managementUnitId": "mu1"},
             {"id": "u3", "managementUnitId": "mu2"},
         ]
-        assert client.delete_external_metric("m") is None
+        client.delete_external_metric("m")
 
 
-def test_achievements_base_path_is_configurable(make_client, server) -> None:
+def test_achievements_base_path_is_configurable(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = echo
     with make_client(achievements_path="/api/v2/custom/achievements/") as client:
         client.update_achievement("a1", {"name": "n"})
     assert server.requests[0].url.path == "/api/v2/custom/achievements/a1"
 
 
-def test_data_writes_are_limited_to_100_items(make_client, server) -> None:
+def test_data_writes_are_limited_to_100_items(make_client: MakeClient, server: FakeGenesys) -> None:
     item = {"metricId": "m", "userId": "u", "dateOccurred": "2026-11-30", "value": 1}
     with make_client() as client:
         with pytest.raises(ValueError, match="100"):
@@ -126,7 +137,9 @@ def test_data_writes_are_limited_to_100_items(make_client, server) -> None:
     assert body_of(server.requests[0]) == {"items": [item] * 100}
 
 
-def test_get_users_sends_at_most_100_ids_per_request(make_client, server) -> None:
+def test_get_users_sends_at_most_100_ids_per_request(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     def api(request: httpx.Request) -> httpx.Response:
         ids = request.url.params.get_list("id")
         return httpx.Response(200, json={"entities": [{"id": i} for i in ids], "pageCount": 1})
@@ -138,7 +151,9 @@ def test_get_users_sends_at_most_100_ids_per_request(make_client, server) -> Non
     assert [len(r.url.params.get_list("id")) for r in server.requests] == [100, 100, 50]
 
 
-def test_map_keeps_order_and_bounds_concurrency(make_client, server) -> None:
+def test_map_keeps_order_and_bounds_concurrency(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     active = 0
     peak = 0
     lock = threading.Lock()
@@ -161,7 +176,7 @@ def test_map_keeps_order_and_bounds_concurrency(make_client, server) -> None:
     assert peak == 3
 
 
-def test_map_reraises_the_first_failure(make_client) -> None:
+def test_map_reraises_the_first_failure(make_client: MakeClient) -> None:
     def work(n: int) -> int:
         if n == 4:
             raise KeyError(n)

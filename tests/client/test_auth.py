@@ -5,12 +5,22 @@ import base64
 import httpx
 import pytest
 
+from reconciler.client import GenesysClient
 from reconciler.errors import ApiError
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, genesys_error
+from .conftest import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    FakeClock,
+    FakeGenesys,
+    MakeClient,
+    genesys_error,
+)
 
 
-def test_token_request_is_client_credentials_with_basic_auth(make_client, server) -> None:
+def test_token_request_is_client_credentials_with_basic_auth(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     with make_client() as client:
         client.list_profiles()
     (token_request,) = server.token_requests
@@ -23,7 +33,9 @@ def test_token_request_is_client_credentials_with_basic_auth(make_client, server
     assert base64.b64decode(encoded).decode() == f"{CLIENT_ID}:{CLIENT_SECRET}"
 
 
-def test_token_is_reused_until_shortly_before_expiry(make_client, server, clock) -> None:
+def test_token_is_reused_until_shortly_before_expiry(
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
+) -> None:
     server.token_lifetime = 3600
     with make_client() as client:
         client.list_profiles()
@@ -40,7 +52,9 @@ def test_token_is_reused_until_shortly_before_expiry(make_client, server, clock)
     ]
 
 
-def test_401_fetches_a_new_token_once_and_retries(make_client, server) -> None:
+def test_401_fetches_a_new_token_once_and_retries(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     def api(request: httpx.Request) -> httpx.Response:
         if server.bearer_of(request) == server.issued[0]:
             return genesys_error(401, "authentication.required", "No authentication bearer token")
@@ -52,7 +66,7 @@ def test_401_fetches_a_new_token_once_and_retries(make_client, server) -> None:
     assert len(server.token_requests) == 2
 
 
-def test_a_second_401_is_an_error_not_a_loop(make_client, server) -> None:
+def test_a_second_401_is_an_error_not_a_loop(make_client: MakeClient, server: FakeGenesys) -> None:
     server.api = lambda request: genesys_error(401, "bad.credentials", "Invalid login credentials.")
     with make_client() as client, pytest.raises(ApiError) as caught:
         client.list_profiles()
@@ -62,8 +76,7 @@ def test_a_second_401_is_an_error_not_a_loop(make_client, server) -> None:
     assert len(server.requests) == 2
 
 
-def test_rejected_credentials_name_no_secret(make_client, server) -> None:
-    from reconciler.client import GenesysClient
+def test_rejected_credentials_name_no_secret(make_client: MakeClient, server: FakeGenesys) -> None:
 
     transport = httpx.MockTransport(server)
     with (
@@ -83,7 +96,9 @@ def test_rejected_credentials_name_no_secret(make_client, server) -> None:
     assert server.requests == []
 
 
-def test_secret_and_token_never_in_repr_or_messages(make_client, server) -> None:
+def test_secret_and_token_never_in_repr_or_messages(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     # A server that echoes the bearer token back in its error message.
     def api(request: httpx.Request) -> httpx.Response:
         echoed = f"token {server.bearer_of(request)} rejected; secret {CLIENT_SECRET}"
@@ -107,7 +122,9 @@ def test_secret_and_token_never_in_repr_or_messages(make_client, server) -> None
     assert "***" in str(caught.value)
 
 
-def test_concurrent_workers_share_one_token_fetch(make_client, server) -> None:
+def test_concurrent_workers_share_one_token_fetch(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: httpx.Response(200, json={"entities": []})
     with make_client(max_concurrency=8) as client:
         client.map(lambda _: client.list_profiles(), range(40))
@@ -115,7 +132,9 @@ def test_concurrent_workers_share_one_token_fetch(make_client, server) -> None:
     assert len(server.requests) == 40
 
 
-def test_logs_carry_no_token_or_secret(make_client, server, caplog) -> None:
+def test_logs_carry_no_token_or_secret(
+    make_client: MakeClient, server: FakeGenesys, caplog: pytest.LogCaptureFixture
+) -> None:
     calls = []
 
     def api(request: httpx.Request) -> httpx.Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,8 +26,9 @@ from .recording import (
 CASSETTE_FILES = sorted(CASSETTES.glob("*.yaml"))
 
 
-def interactions(path: Path) -> list[dict]:
-    return yaml.safe_load(path.read_text())["interactions"]
+def interactions(path: Path) -> list[dict[str, Any]]:
+    loaded: dict[str, list[dict[str, Any]]] = yaml.safe_load(path.read_text())
+    return loaded["interactions"]
 
 
 def test_cassettes_exist() -> None:

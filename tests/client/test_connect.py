@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from reconciler.connect import open_client
+from reconciler.emulator import Emulator
 from reconciler.environment import EmbeddedEmulator, Environment, Target
 from reconciler.errors import ConfigurationError
 from reconciler.manifest import Manifest
 from reconciler.models import Resources
 
 
-def manifest(target: Target, **settings) -> Manifest:
+def manifest(target: Target, **settings: Any) -> Manifest:
     return Manifest(
         name="test",
         root=Path("/tmp/nowhere"),
@@ -43,7 +45,7 @@ def test_genesyscloud_region_overrides_the_manifest_region() -> None:
 @pytest.mark.parametrize(
     "missing", ["GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET"]
 )
-def test_a_missing_variable_is_named_and_no_value_is_shown(missing) -> None:
+def test_a_missing_variable_is_named_and_no_value_is_shown(missing: str) -> None:
     env = {k: v for k, v in CREDS.items() if k != missing}
     with pytest.raises(ConfigurationError) as caught:
         open_client(manifest(Target(region="us-east-1")), env=env)
@@ -93,7 +95,7 @@ def test_embedded_emulator_target_uses_the_given_transport_without_pacing() -> N
         assert client.achievements_path == "/api/v2/x/achievements"
 
 
-def test_embedded_emulator_keeps_state_between_runs(tmp_path) -> None:
+def test_embedded_emulator_keeps_state_between_runs(tmp_path: Path) -> None:
     target = Target(emulator=EmbeddedEmulator(state=".reconciler/emulator-state.json"))
     local = Manifest(
         name="local", root=tmp_path, environment=Environment(target=target), resources=Resources()
@@ -114,7 +116,7 @@ def test_embedded_emulator_keeps_state_between_runs(tmp_path) -> None:
 
 
 def test_loopback_base_url_talks_to_a_served_emulator_with_default_credentials() -> None:
-    from reconciler.emulator import Emulator, serve
+    from reconciler.emulator import serve
 
     with serve(Emulator()) as server:
         target = Target(base_url=server.url)

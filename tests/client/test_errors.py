@@ -5,10 +5,12 @@ import pytest
 
 from reconciler.errors import ApiError, ReconcilerError
 
-from .conftest import genesys_error
+from .conftest import FakeGenesys, MakeClient, genesys_error
 
 
-def test_genesys_error_body_becomes_error_fields(make_client, server) -> None:
+def test_genesys_error_body_becomes_error_fields(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: genesys_error(
         409,
         "employee.performance.external.metric.definition.state.conflict.error",
@@ -31,7 +33,9 @@ def test_genesys_error_body_becomes_error_fields(make_client, server) -> None:
     )
 
 
-def test_correlation_id_falls_back_to_context_id(make_client, server) -> None:
+def test_correlation_id_falls_back_to_context_id(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: httpx.Response(
         404, json={"code": "not.found", "message": "gone", "contextId": "ctx-9"}
     )
@@ -41,7 +45,9 @@ def test_correlation_id_falls_back_to_context_id(make_client, server) -> None:
     assert caught.value.code == "not.found"
 
 
-def test_non_json_error_body_keeps_a_short_message(make_client, server) -> None:
+def test_non_json_error_body_keeps_a_short_message(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: httpx.Response(400, text="<html>" + "x" * 1000)
     with make_client() as client, pytest.raises(ApiError) as caught:
         client.get_profile("p")
@@ -50,13 +56,15 @@ def test_non_json_error_body_keeps_a_short_message(make_client, server) -> None:
     assert len(caught.value.message) <= 200
 
 
-def test_success_body_that_is_not_json_is_an_api_error(make_client, server) -> None:
+def test_success_body_that_is_not_json_is_an_api_error(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: httpx.Response(200, text="not json")
     with make_client() as client, pytest.raises(ApiError, match="not JSON"):
         client.get_profile("p")
 
 
-def test_ids_are_one_path_segment(make_client, server) -> None:
+def test_ids_are_one_path_segment(make_client: MakeClient, server: FakeGenesys) -> None:
     server.api = lambda request: httpx.Response(200, json={"id": "x"})
     with make_client() as client:
         client.get_profile("../../users/me")
@@ -64,7 +72,7 @@ def test_ids_are_one_path_segment(make_client, server) -> None:
 
 
 def test_a_single_object_endpoint_answering_something_else_is_an_api_error(
-    make_client, server
+    make_client: MakeClient, server: FakeGenesys
 ) -> None:
     server.api = lambda request: httpx.Response(200, json=[1, 2])
     with make_client() as client, pytest.raises(ApiError, match="expected a JSON object"):

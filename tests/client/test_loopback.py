@@ -53,7 +53,9 @@ def statuses(emulator: Emulator) -> list[Any]:
     return [record.status for record in emulator.request_log if record.path.startswith("/api/")]
 
 
-def test_a_429_storm_is_waited_out_as_told(emulator, client, clock) -> None:
+def test_a_429_storm_is_waited_out_as_told(
+    emulator: Emulator, client: GenesysClient, clock: FakeClock
+) -> None:
     emulator.set_faults(Faults(storm=8, storm_retry_after=2))
     assert [p["name"] for p in client.list_profiles()] == ["Default Performance Profile"]
     assert statuses(emulator) == [429] * 8 + [200]
@@ -61,7 +63,9 @@ def test_a_429_storm_is_waited_out_as_told(emulator, client, clock) -> None:
     assert clock.sleeps == [2.0] * 8
 
 
-def test_a_storm_across_concurrent_workers_completes(emulator, client, clock) -> None:
+def test_a_storm_across_concurrent_workers_completes(
+    emulator: Emulator, client: GenesysClient, clock: FakeClock
+) -> None:
     emulator.set_faults(Faults(storm=12, storm_retry_after=1))
     users = client.list_users()
     emulator.reset_log()
@@ -69,7 +73,9 @@ def test_a_storm_across_concurrent_workers_completes(emulator, client, clock) ->
     assert [f[0]["id"] for f in found] == [u["id"] for u in users]
 
 
-def test_twenty_percent_5xx_still_completes_every_call(emulator, client) -> None:
+def test_twenty_percent_5xx_still_completes_every_call(
+    emulator: Emulator, client: GenesysClient
+) -> None:
     emulator.set_faults(Faults(error_rate=0.2, seed=11))
     results = scenario.run(client)
     assert results["metric"]["precision"] == 0
@@ -78,7 +84,9 @@ def test_twenty_percent_5xx_still_completes_every_call(emulator, client) -> None
     assert client.request_count == len(statuses(emulator))
 
 
-def test_dropped_connections_on_reads_are_retried(emulator, client) -> None:
+def test_dropped_connections_on_reads_are_retried(
+    emulator: Emulator, client: GenesysClient
+) -> None:
     emulator.set_faults(Faults(drop_rate=0.3, seed=5))
     for _ in range(10):
         assert len(client.list_users()) >= 6
@@ -86,7 +94,9 @@ def test_dropped_connections_on_reads_are_retried(emulator, client) -> None:
     assert drops, "no connection was dropped: the test proves nothing"
 
 
-def test_a_create_whose_response_is_lost_is_uncertain_and_not_repeated(emulator, client) -> None:
+def test_a_create_whose_response_is_lost_is_uncertain_and_not_repeated(
+    emulator: Emulator, client: GenesysClient
+) -> None:
     emulator.set_faults(Faults(lost_response_rate=1.0))
     with pytest.raises(UncertainWriteError) as caught:
         client.create_external_metric(scenario.REVENUE)
@@ -98,7 +108,7 @@ def test_a_create_whose_response_is_lost_is_uncertain_and_not_repeated(emulator,
     assert emulator.count("POST", "/api/v2/employeeperformance") == 1
 
 
-def test_an_expired_token_is_replaced_once(emulator, client) -> None:
+def test_an_expired_token_is_replaced_once(emulator: Emulator, client: GenesysClient) -> None:
     client.list_profiles()
     emulator.expire_tokens()
     client.list_profiles()
@@ -106,7 +116,7 @@ def test_an_expired_token_is_replaced_once(emulator, client) -> None:
     assert statuses(emulator) == [200, 401, 200]
 
 
-def test_every_write_method_end_to_end(emulator, client) -> None:
+def test_every_write_method_end_to_end(emulator: Emulator, client: GenesysClient) -> None:
     seen = scenario.run(client)
     assert seen["metric"]["precision"] == 0 and seen["metric"]["unit"] == "Currency"
     assert [m["name"] for m in seen["metrics"]] == ["Daily_Revenue_Closed"]
@@ -129,7 +139,9 @@ def test_every_write_method_end_to_end(emulator, client) -> None:
     assert all(s < 400 for s in statuses(emulator))
 
 
-def test_a_rate_limited_emulator_never_answers_429_to_a_paced_client(emulator, server) -> None:
+def test_a_rate_limited_emulator_never_answers_429_to_a_paced_client(
+    emulator: Emulator, server: EmulatorServer
+) -> None:
     # Real time here: the emulator's bucket runs on the wall clock. 60 requests at 1,200/min
     # take about 2 s; the pacing itself is measured in bench/bench_rate_limit.py.
     emulator.set_rate_limit(1200, 20)

@@ -6,8 +6,12 @@ import pytest
 from reconciler.client.paging import collect_pages
 from reconciler.errors import ApiError
 
+from .conftest import FakeGenesys, Handler, MakeClient
 
-def paged_server(total: int, *, with_page_count: bool = True):
+
+def paged_server(
+    total: int, *, with_page_count: bool = True
+) -> tuple[Handler, list[dict[str, str]]]:
     items = [{"id": f"m{n:03d}"} for n in range(total)]
 
     def api(request: httpx.Request) -> httpx.Response:
@@ -23,7 +27,7 @@ def paged_server(total: int, *, with_page_count: bool = True):
 
 
 @pytest.mark.parametrize("total", [0, 1, 100, 101, 250])
-def test_list_walks_every_page(make_client, server, total) -> None:
+def test_list_walks_every_page(make_client: MakeClient, server: FakeGenesys, total: int) -> None:
     server.api, items = paged_server(total)
     with make_client() as client:
         assert client.list_external_metrics() == items
@@ -31,7 +35,9 @@ def test_list_walks_every_page(make_client, server, total) -> None:
     assert server.requests[0].url.params["pageNumber"] == "1"
 
 
-def test_without_page_count_a_short_page_ends_the_walk(make_client, server) -> None:
+def test_without_page_count_a_short_page_ends_the_walk(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api, items = paged_server(150, with_page_count=False)
     with make_client() as client:
         assert client.list_users() == items
@@ -46,7 +52,7 @@ def test_a_server_that_never_ends_is_cut_off() -> None:
         collect_pages(endless, "/api/v2/users", page_size=2, max_pages=5)
 
 
-def test_a_body_without_entities_is_an_error(make_client, server) -> None:
+def test_a_body_without_entities_is_an_error(make_client: MakeClient, server: FakeGenesys) -> None:
     server.api = lambda request: httpx.Response(200, json=["not", "an", "envelope"][0])
     with make_client() as client, pytest.raises(ApiError, match="not an entity listing"):
         client.list_divisions()

@@ -7,7 +7,7 @@ import pytest
 
 from reconciler.client.ratelimit import RateLimiter
 
-from .conftest import FakeClock
+from .conftest import FakeClock, FakeGenesys, MakeClient
 
 
 def test_no_sixty_second_window_exceeds_the_limit() -> None:
@@ -93,7 +93,9 @@ def test_an_explicit_burst_is_honoured() -> None:
     assert clock.sleeps == [pytest.approx(60 / 570)]
 
 
-def test_a_429_pauses_the_whole_client(make_client, server, clock) -> None:
+def test_a_429_pauses_the_whole_client(
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
+) -> None:
     from .conftest import genesys_error
 
     calls = []

@@ -8,10 +8,10 @@ import pytest
 from reconciler.client import RetryPolicy
 from reconciler.errors import ApiError, UncertainWriteError
 
-from .conftest import body_of, genesys_error
+from .conftest import FakeClock, FakeGenesys, Handler, MakeClient, body_of, genesys_error
 
 
-def scripted(*outcomes):
+def scripted(*outcomes: httpx.Response | Exception) -> Handler:
     """An API handler answering with ``outcomes`` in turn (exceptions are raised), then 200."""
     queue = list(outcomes)
 
@@ -26,7 +26,9 @@ def scripted(*outcomes):
     return api
 
 
-def test_5xx_on_a_get_is_retried_until_it_succeeds(make_client, server, clock) -> None:
+def test_5xx_on_a_get_is_retried_until_it_succeeds(
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
+) -> None:
     server.api = scripted(
         genesys_error(503, "service.unavailable", "busy"),
         genesys_error(502, "bad.gateway", "bad gateway"),
@@ -37,7 +39,9 @@ def test_5xx_on_a_get_is_retried_until_it_succeeds(make_client, server, clock) -
     assert len(clock.sleeps) == 2
 
 
-def test_retries_stop_after_the_attempt_budget(make_client, server) -> None:
+def test_retries_stop_after_the_attempt_budget(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: genesys_error(500, "internal.server.error", "boom")
     with make_client(retry=RetryPolicy(attempts=3)) as client, pytest.raises(ApiError) as caught:
         client.get_profile("p")
@@ -45,7 +49,9 @@ def test_retries_stop_after_the_attempt_budget(make_client, server) -> None:
     assert len(server.requests) == 3
 
 
-def test_retries_stop_at_the_total_time_budget(make_client, server, clock) -> None:
+def test_retries_stop_at_the_total_time_budget(
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
+) -> None:
     server.api = lambda request: genesys_error(
         503, "service.unavailable", "busy", **{"Retry-After": "10"}
     )
@@ -56,7 +62,9 @@ def test_retries_stop_at_the_total_time_budget(make_client, server, clock) -> No
     assert len(server.requests) == 4  # at 0, 10, 20, 30 s; a fifth would end past 35 s
 
 
-def test_429_waits_exactly_retry_after(make_client, server, clock) -> None:
+def test_429_waits_exactly_retry_after(
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
+) -> None:
     server.api = scripted(
         genesys_error(429, "too.many.requests.retry.after", "slow down", **{"Retry-After": "12"})
     )
@@ -67,7 +75,7 @@ def test_429_waits_exactly_retry_after(make_client, server, clock) -> None:
 
 
 def test_429_storm_longer_than_the_attempt_budget_still_completes(
-    make_client, server, clock
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
 ) -> None:
     storm = [genesys_error(429, "too.many.requests", "slow", **{"Retry-After": "1"})] * 10
     server.api = scripted(*storm)
@@ -76,7 +84,9 @@ def test_429_storm_longer_than_the_attempt_budget_still_completes(
     assert clock.sleeps == [1.0] * 10
 
 
-def test_429_without_retry_after_waits_the_default(make_client, server, clock) -> None:
+def test_429_without_retry_after_waits_the_default(
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
+) -> None:
     server.api = scripted(genesys_error(429, "too.many.requests", "slow"))
     with make_client() as client:
         client.get_profile("p")
@@ -84,7 +94,7 @@ def test_429_without_retry_after_waits_the_default(make_client, server, clock) -
 
 
 def test_retry_after_beyond_the_cap_fails_instead_of_waiting_hours(
-    make_client, server, clock
+    make_client: MakeClient, server: FakeGenesys, clock: FakeClock
 ) -> None:
     server.api = lambda request: genesys_error(
         429, "too.many.requests", "daily", **{"Retry-After": "7200"}
@@ -105,7 +115,9 @@ def test_backoff_is_full_jitter_within_its_ceiling() -> None:
         assert max(draws) - min(draws) > ceiling / 2
 
 
-def test_a_dropped_connection_on_a_get_is_retried(make_client, server) -> None:
+def test_a_dropped_connection_on_a_get_is_retried(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(
         httpx.RemoteProtocolError("Server disconnected without sending a response.")
     )
@@ -114,7 +126,9 @@ def test_a_dropped_connection_on_a_get_is_retried(make_client, server) -> None:
     assert len(server.requests) == 2
 
 
-def test_a_post_whose_response_was_lost_is_not_retried(make_client, server) -> None:
+def test_a_post_whose_response_was_lost_is_not_retried(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(httpx.ReadError("connection reset"))
     with make_client() as client, pytest.raises(UncertainWriteError) as caught:
         client.create_external_metric({"name": "Revenue"})
@@ -132,28 +146,36 @@ def test_a_post_whose_response_was_lost_is_not_retried(make_client, server) -> N
         httpx.RemoteProtocolError("Server disconnected"),
     ],
 )
-def test_every_kind_of_lost_response_makes_a_create_uncertain(make_client, server, lost) -> None:
+def test_every_kind_of_lost_response_makes_a_create_uncertain(
+    make_client: MakeClient, server: FakeGenesys, lost: Exception
+) -> None:
     server.api = scripted(lost)
     with make_client() as client, pytest.raises(UncertainWriteError):
         client.create_profile({"name": "Sales"})
     assert len(server.requests) == 1
 
 
-def test_a_post_refused_before_sending_is_retried(make_client, server) -> None:
+def test_a_post_refused_before_sending_is_retried(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(httpx.ConnectError("connection refused"))
     with make_client() as client:
         client.create_external_metric({"name": "Revenue"})
     assert len(server.requests) == 2
 
 
-def test_a_post_refused_by_the_rate_limiter_is_retried(make_client, server) -> None:
+def test_a_post_refused_by_the_rate_limiter_is_retried(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(genesys_error(429, "too.many.requests", "slow", **{"Retry-After": "2"}))
     with make_client() as client:
         client.create_profile_metric("p", {"name": "AHT"})
     assert len(server.requests) == 2
 
 
-def test_a_post_refused_as_too_busy_is_retried(make_client, server) -> None:
+def test_a_post_refused_as_too_busy_is_retried(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(genesys_error(503, "service.unavailable", "busy"))
     with make_client() as client:
         client.create_external_metric({"name": "Revenue"})
@@ -161,7 +183,9 @@ def test_a_post_refused_as_too_busy_is_retried(make_client, server) -> None:
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])
-def test_a_post_that_failed_mid_way_is_uncertain(make_client, server, status) -> None:
+def test_a_post_that_failed_mid_way_is_uncertain(
+    make_client: MakeClient, server: FakeGenesys, status: int
+) -> None:
     server.api = scripted(genesys_error(status, "internal.server.error", "failed"))
     with make_client() as client, pytest.raises(UncertainWriteError) as caught:
         client.create_external_metric({"name": "Revenue"})
@@ -169,20 +193,26 @@ def test_a_post_that_failed_mid_way_is_uncertain(make_client, server, status) ->
     assert len(server.requests) == 1
 
 
-def test_a_post_answered_504_by_a_gateway_is_uncertain(make_client, server) -> None:
+def test_a_post_answered_504_by_a_gateway_is_uncertain(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(genesys_error(504, "request.timeout", "gateway timeout"))
     with make_client() as client, pytest.raises(UncertainWriteError):
         client.create_achievement({"name": "FCR Master"})
 
 
-def test_activate_is_repeatable_so_it_is_retried_after_a_lost_response(make_client, server) -> None:
+def test_activate_is_repeatable_so_it_is_retried_after_a_lost_response(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(httpx.ReadError("reset"))
     with make_client() as client:
         client.activate_profile("p")
     assert len(server.requests) == 2
 
 
-def test_overwriting_data_writes_are_retried_cumulative_ones_are_not(make_client, server) -> None:
+def test_overwriting_data_writes_are_retried_cumulative_ones_are_not(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     total = [{"metricId": "m", "userId": "u", "dateOccurred": "2026-11-30", "value": 3}]
     cumulative = [{**total[0], "type": "Cumulative"}]
     server.api = scripted(httpx.ReadError("reset"))
@@ -196,31 +226,37 @@ def test_overwriting_data_writes_are_retried_cumulative_ones_are_not(make_client
     assert body_of(server.requests[-1]) == {"items": cumulative}
 
 
-def test_4xx_is_not_retried(make_client, server) -> None:
+def test_4xx_is_not_retried(make_client: MakeClient, server: FakeGenesys) -> None:
     server.api = lambda request: genesys_error(400, "invalid.value", "precision must be 0-5")
     with make_client() as client, pytest.raises(ApiError):
         client.patch_external_metric("m", {"precision": 9})
     assert len(server.requests) == 1
 
 
-def test_request_count_counts_every_attempt_sent(make_client, server) -> None:
+def test_request_count_counts_every_attempt_sent(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(genesys_error(503, "service.unavailable", "busy"))
     with make_client() as client:
         client.get_profile("p")
         assert client.request_count == 2
 
 
-def test_a_delete_retried_after_a_lost_response_accepts_404(make_client, server) -> None:
+def test_a_delete_retried_after_a_lost_response_accepts_404(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = scripted(
         httpx.ReadError("reset"),
         genesys_error(404, "employee.performance.external.metric.definition.not.found", "gone"),
     )
     with make_client() as client:
-        assert client.delete_external_metric("m") is None
+        client.delete_external_metric("m")
     assert len(server.requests) == 2
 
 
-def test_a_delete_of_something_never_there_is_still_404(make_client, server) -> None:
+def test_a_delete_of_something_never_there_is_still_404(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
     server.api = lambda request: genesys_error(404, "not.found", "no such metric")
     with make_client() as client, pytest.raises(ApiError) as caught:
         client.delete_external_metric("m")
