@@ -201,7 +201,9 @@ class Requester:
                         message=f"{self.scrub(_describe(exc))} after the request was sent; "
                         "it may or may not have been applied — check before sending it again",
                     ) from exc
-                error = ApiError(method, path, None, message=self.scrub(_describe(exc)))
+                where = str(self._http.base_url).rstrip("/")
+                message = f"{self.scrub(_describe(exc))} (at {where})"
+                error = ApiError(method, path, None, message=message)
                 if isinstance(exc, _FATAL):
                     raise error from exc
                 failures += 1
@@ -304,7 +306,8 @@ class Requester:
                     headers={"Authorization": self._credentials.basic_authorization()},
                 )
             except httpx.TransportError as exc:
-                error = ApiError("POST", TOKEN_PATH, None, message=self.scrub(_describe(exc)))
+                message = f"{self.scrub(_describe(exc))} (at {self._login_url})"
+                error = ApiError("POST", TOKEN_PATH, None, message=message)
                 if isinstance(exc, _FATAL):
                     raise error from exc
                 self._backoff_or_raise(error, failures, started, None, exc)

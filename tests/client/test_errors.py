@@ -5,7 +5,7 @@ import pytest
 
 from reconciler.errors import ApiError, ReconcilerError
 
-from .conftest import FakeGenesys, MakeClient, genesys_error
+from .conftest import FakeClock, FakeGenesys, MakeClient, genesys_error
 
 
 def test_genesys_error_body_becomes_error_fields(
@@ -77,3 +77,19 @@ def test_a_single_object_endpoint_answering_something_else_is_an_api_error(
     server.api = lambda request: httpx.Response(200, json=[1, 2])
     with make_client() as client, pytest.raises(ApiError, match="expected a JSON object"):
         client.get_home_division()
+
+
+def test_an_unreachable_host_is_named_in_the_error(
+    make_client: MakeClient, clock: FakeClock
+) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    with (
+        make_client(transport=httpx.MockTransport(refuse)) as client,
+        pytest.raises(ApiError) as caught,
+    ):
+        client.list_profiles()
+    assert caught.value.status is None
+    assert "Connection refused (at https://login.mypurecloud.ie)" in str(caught.value)
+    assert len(clock.sleeps) == 5  # six attempts, then the error
