@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from ..errors import ApiError
+from ..errors import ApiError, ConfigurationError
 from .auth import Credentials
 from .http import Requester
 from .paging import DEFAULT_PAGE_SIZE, collect_pages, entities_of
@@ -61,6 +61,14 @@ def login_url_for(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _checked_url(url: str, what: str) -> str:
+    """``url`` without a trailing slash, or a ConfigurationError saying what is wrong with it."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
+        raise ConfigurationError(f"{what} must look like https://host[:port], not {url!r}")
+    return url.strip().rstrip("/")
+
+
 def _seg(value: str) -> str:
     """An id as one path segment (ids come from the API, but never trust them into a path)."""
     return quote(str(value), safe="")
@@ -93,7 +101,8 @@ class GenesysClient:
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = _checked_url(base_url, "the API base URL")
+        login = _checked_url(login_url or login_url_for(self.base_url), "the login URL")
         self.max_concurrency = max_concurrency
         self.achievements_path = "/" + achievements_path.strip("/")
         self.limiter = RateLimiter(
@@ -101,7 +110,7 @@ class GenesysClient:
         )
         self._requester = Requester(
             base_url=self.base_url,
-            login_url=login_url or login_url_for(self.base_url),
+            login_url=login,
             credentials=Credentials(client_id, client_secret),
             transport=transport,
             timeout=timeout,

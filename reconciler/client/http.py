@@ -37,7 +37,8 @@ _NOT_SENT: tuple[type[Exception], ...] = (
     httpx.UnsupportedProtocol,
     httpx.LocalProtocolError,
 )
-# Configuration mistakes: retrying cannot help.
+# Configuration mistakes: retrying cannot help. (Every other httpx.RequestError — transport
+# failures, and a body that fails to decode — is retried when safe, uncertain when not.)
 _FATAL: tuple[type[Exception], ...] = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 Params = Mapping[str, Any] | list[tuple[str, Any]] | None
@@ -190,7 +191,7 @@ class Requester:
             token = self.tokens.get()
             try:
                 response = self._send(method, path, params, json, token)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 sent = not isinstance(exc, _NOT_SENT)
                 maybe_delivered = maybe_delivered or sent
                 if sent and not safe:
@@ -305,7 +306,7 @@ class Requester:
                     data={"grant_type": "client_credentials"},
                     headers={"Authorization": self._credentials.basic_authorization()},
                 )
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 message = f"{self.scrub(_describe(exc))} (at {self._login_url})"
                 error = ApiError("POST", TOKEN_PATH, None, message=message)
                 if isinstance(exc, _FATAL):

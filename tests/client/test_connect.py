@@ -122,3 +122,9 @@ def test_loopback_base_url_talks_to_a_served_emulator_with_default_credentials()
         target = Target(base_url=server.url)
         with open_client(manifest(target, rate_limit_per_minute=6000), env={}) as client:
             assert client.get_home_division()["name"] == "Home"
+
+
+@pytest.mark.parametrize("url", ["api.mypurecloud.com", "ftp://x", "http://", "not a url"])
+def test_a_malformed_base_url_is_a_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="https://host"):
+        open_client(manifest(Target(base_url=url)), env=CREDS)

@@ -261,3 +261,12 @@ def test_a_delete_of_something_never_there_is_still_404(
     with make_client() as client, pytest.raises(ApiError) as caught:
         client.delete_external_metric("m")
     assert caught.value.status == 404
+
+
+def test_a_response_body_that_fails_to_decode_is_retried_on_a_get(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
+    server.api = scripted(httpx.DecodingError("invalid gzip"))
+    with make_client() as client:
+        assert client.get_profile("p")["id"] == "ok"
+    assert len(server.requests) == 2
