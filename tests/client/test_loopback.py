@@ -155,3 +155,13 @@ def test_a_rate_limited_emulator_never_answers_429_to_a_paced_client(
     ) as paced:
         paced.map(lambda _: paced.list_profiles(), range(60))
     assert 429 not in statuses(emulator)
+
+
+def test_concurrent_workers_replace_an_expired_token_once(
+    emulator: Emulator, client: GenesysClient
+) -> None:
+    client.list_profiles()
+    emulator.expire_tokens()
+    client.map(lambda _: client.get_home_division(), range(16))
+    assert client.token_fetches == 2
+    assert statuses(emulator).count(401) <= client.max_concurrency
