@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ManifestError, Problem
@@ -56,7 +57,38 @@ SAMPLE_AGENT: dict[str, str] = {
 }
 SAMPLE_POINTS = 100
 
-_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+#: Longest text or list a template may build with `*`, and largest `**` exponent: a template is
+#: checked by rendering it, so `{{ 'x' * 10**12 }}` must fail fast instead of exhausting memory.
+MAX_PRODUCT = 100_000
+MAX_EXPONENT = 64
+
+
+class _Sandbox(SandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is too large (at most {MAX_EXPONENT})")
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if (
+                    isinstance(sized, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(sized) * count > MAX_PRODUCT
+                ):
+                    raise SecurityError(f"repetition builds more than {MAX_PRODUCT} items")
+        return super().call_binop(context, operator, left, right)
+
+
+_env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+# A notification template is self-contained: WEM has no other templates to pull in.
+_UNSUPPORTED = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from ... import",
+    nodes.Extends: "extends",
+}
 
 
 @dataclass(frozen=True)
@@ -94,11 +126,18 @@ def check(text: str) -> tuple[TemplateIssue, ...]:
         tree = _env.parse(text)
     except TemplateSyntaxError as error:
         return (TemplateIssue(f"template syntax error: {error.message}", error.lineno),)
+    for node in tree.find_all(tuple(_UNSUPPORTED)):
+        tag = _UNSUPPORTED[type(node)]
+        message = f"template error: {{% {tag} %}} is not supported; a notification template "
+        return (TemplateIssue(message + "is self-contained", node.lineno),)
     simple = all(isinstance(node, _SIMPLE_NODES) for node in tree.find_all(nodes.Node))
     if simple:
         names = {node.name for node in tree.find_all(nodes.Name)}
     else:
-        names = meta.find_undeclared_variables(tree)
+        try:  # compiles the tree: unknown filters and tests surface here
+            names = meta.find_undeclared_variables(tree)
+        except TemplateSyntaxError as error:
+            return (TemplateIssue(f"template error: {error.message}", error.lineno),)
     issues: list[TemplateIssue] = []
     for name in sorted(names):
         if name not in TEMPLATE_VARIABLES:
@@ -116,6 +155,8 @@ def check(text: str) -> tuple[TemplateIssue, ...]:
         render(text, sample_context_values())
     except TemplateError as error:
         return (TemplateIssue(f"template error: {error}"),)
+    except Exception as error:  # a template can fail as any Python expression can (1/0 …)
+        return (TemplateIssue(f"template error: {type(error).__name__}: {error}"),)
     return ()
 
 
@@ -164,10 +205,13 @@ def context_for(achievement: Achievement, agent: Mapping[str, str]) -> dict[str,
 
 
 def sample_context_values() -> dict[str, Any]:
-    return {
+    """Placeholder values of the types WEM fills in (points is a number, as in previews)."""
+    values: dict[str, Any] = {
         top: {attr: f"<{top}.{attr}>" for attr in attrs}
         for top, attrs in TEMPLATE_VARIABLES.items()
     }
+    values["achievement"]["points"] = SAMPLE_POINTS
+    return values
 
 
 def template_fields(achievement: Achievement) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -197,7 +241,7 @@ def render_achievement(achievement: Achievement, agent: Mapping[str, str]) -> li
     """Each enabled channel of `achievement` as `agent` would receive it."""
     try:
         return _render_achievement(achievement, agent)
-    except TemplateError as error:  # validate() reports these first, with locations
+    except Exception as error:  # validate() reports these first, with locations
         raise ManifestError(
             [Problem("", None, None, f"achievements[{achievement.name}]", str(error))]
         ) from error
