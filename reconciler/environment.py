@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 DEFAULT_ACHIEVEMENTS_PATH = "/api/v2/wem/achievements"
 
 Scalar = str | int | float | bool
+#: What `${var.NAME}` can reference (loader._VAR): a variable named otherwise could never be used.
+VariableName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 class _Strict(BaseModel):
@@ -92,7 +94,7 @@ class Environment(_Strict):
     )
     target: Target
     policy: Policy = Policy()
-    variables: dict[str, Scalar] = Field(
+    variables: dict[VariableName, Scalar] = Field(
         default_factory=dict, description="Values substituted for ${var.NAME} in resource files."
     )
     achievements_path: Annotated[str, Field(pattern=r"^/")] = Field(

@@ -26,14 +26,14 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .client.regions import REGIONS
-from .environment import Environment
+from .environment import Environment, Target
 from .errors import ManifestError, Problem
 from .manifest import Manifest
 from .models import Achievement, ExternalMetric, Profile, Resources
@@ -96,6 +96,20 @@ class _Layer:
 @dataclass
 class _Problems:
     items: list[Problem] = field(default_factory=list)
+    #: Where a `${var.…}` was substituted -> the text as written, so a value the models refuse
+    #: is reported with the reference it came from.
+    substituted: dict[Loc, str] = field(default_factory=dict)
+
+    def with_origin(self, found: list[Problem]) -> list[Problem]:
+        out = []
+        for problem in found:
+            written = self.substituted.get(
+                Loc(problem.file, problem.line or 0, problem.column or 0)
+            )
+            if written is not None:
+                problem = replace(problem, message=f"{problem.message} (from {written!r})")
+            out.append(problem)
+        return out
 
     def add(self, where: Loc | str, path: str, message: str, *, rule: str | None = None) -> None:
         if isinstance(where, Loc):
@@ -133,8 +147,9 @@ def load(root: Path, env: str) -> Manifest:
 def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
     """Like `load`, but returns the problems together with what did load.
 
-    The manifest (None when the environment itself could not be read) then holds only the
-    objects that are valid on their own, so validation can still check their templates and
+    The manifest (None when the environment itself could not be read; with a stand-in
+    `environment` when environment.yaml is invalid) then holds only the objects that are valid
+    on their own, so validation can still check their templates and
     report everything in one run. Never plan from a partial manifest.
     """
     problems = _Problems()
@@ -179,7 +194,8 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
             try:
                 built[kind].append(model.model_validate(node.plain()))
             except ValidationError as error:
-                problems.items.extend(pydantic_problems(error, node, model, f"{kind}[{name}]"))
+                found = pydantic_problems(error, node, model, f"{kind}[{name}]")
+                problems.items.extend(problems.with_origin(found))
                 meant = _meant_overlay(kind, name, first_layer)
                 if meant is not None:
                     problems.add(
@@ -196,7 +212,9 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
     )
     _check_references(resources, merged, problems)
     if environment is None:
-        return None, problems.items
+        # environment.yaml is invalid (already reported): keep the resources so their templates
+        # are still checked in this run, under a stand-in that no command can plan from.
+        environment = Environment(target=Target(base_url="http://invalid.invalid"))
 
     sources: dict[tuple[str, str], str] = {}
     located: dict[tuple[str, str], Node] = {}
@@ -302,7 +320,7 @@ def _resolve_chain(root: Path, env: str, problems: _Problems) -> list[_Layer]:
                 f"no such {what} {name!r}{hint}",
             )
             break
-        if not settings_path.is_file():
+        if not (settings_path.is_file() or settings_path.is_symlink() or settings_path.exists()):
             if via is None:
                 names = ", ".join(list_environments(root)) or "none"
                 problems.add(
@@ -324,7 +342,15 @@ def _resolve_chain(root: Path, env: str, problems: _Problems) -> list[_Layer]:
         extends = settings.mapping().get("extends")
         if extends is None or extends.value is None:
             break
-        if not isinstance(extends.value, str) or not _ENV_NAME.match(extends.value):
+        if not isinstance(extends.value, str):
+            problems.add(
+                extends.loc,
+                "extends",
+                f"must be the name of one folder under environments/ (text), got "
+                f"{extends.plain()!r}",
+            )
+            break
+        if not _ENV_NAME.match(extends.value):
             problems.add(
                 extends.loc,
                 "extends",
@@ -378,8 +404,10 @@ def _read_layer(root: Path, layer: _Layer, problems: _Problems) -> dict[str, dic
     declared: dict[str, dict[str, Node]] = {kind: {} for kind in KIND_MODELS}
     files = sorted([*layer.folder.glob("*.yaml"), *layer.folder.glob("*.yml")])
     for path in files:
-        if path.name == ENVIRONMENT_FILE or not path.is_file():
+        if path.name == ENVIRONMENT_FILE:
             continue
+        # Anything else named *.yaml is read: a directory, a broken or looping link, an
+        # unreadable file is an error, never a file silently left out of the desired state.
         document = _read(path, root, problems)
         if document is None:
             continue
@@ -487,6 +515,15 @@ def _substitute(node: Node, path: str, variables: Mapping[str, Any], problems: _
     value = node.value
     if isinstance(value, dict):
         for key, child in value.items():
+            if key == "name" and isinstance(child.value, str) and "${" in child.value:
+                # Names are identities: overlays, duplicates and references match them as written.
+                problems.add(
+                    child.loc,
+                    f"{path}.name",
+                    "a name cannot contain '${': names are matched exactly as written "
+                    "(variables are not substituted in names)",
+                )
+                continue
             _substitute(child, f"{path}.{key}", variables, problems)
         return
     if isinstance(value, list):
@@ -498,6 +535,7 @@ def _substitute(node: Node, path: str, variables: Mapping[str, Any], problems: _
         return
     if not isinstance(value, str) or "${" not in value:
         return
+    problems.substituted[node.loc] = value
     whole = _VAR.fullmatch(value)
     if whole is not None and whole.group(1) is not None and whole.group(1) in variables:
         node.value = variables[whole.group(1)]  # keeps the variable's type (int, bool…)
@@ -636,6 +674,13 @@ def pydantic_problems(
             allowed = _keys_of(_model_at(model, loc[:-1]))
             message = f"unknown key {key!r}{did_you_mean(key, allowed)}"
             where = key_loc
+        elif loc[-1:] == ("[key]",) and key_loc is not None:
+            where = key_loc
+            if loc[0] == "variables":
+                message = (
+                    f"invalid variable name {loc[-2]!r}: use letters, digits and '_', not "
+                    "starting with a digit (it is referenced as ${var.NAME})"
+                )
         elif kind == "missing":
             missing = str(loc[-1])
             path = f"{path}.{missing}" if path else missing

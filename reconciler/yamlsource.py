@@ -16,6 +16,7 @@ Building from events is iterative, so a hostile file cannot exhaust the Python s
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -139,13 +140,17 @@ def _problem(file: str, line: int | None, column: int | None, message: str) -> S
 def read_text(path: Path, display: str) -> str:
     """The file's text, refusing oversized files and bytes that are not UTF-8."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A directory, FIFO or device (e.g. a link to /dev/zero) is never a manifest.
+            what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise _problem(display, None, None, f"cannot read file: it is {what}")
+        if info.st_size > MAX_FILE_BYTES:
             raise _problem(
                 display,
                 None,
                 None,
-                f"file is {size} bytes; manifests are capped at {MAX_FILE_BYTES} bytes",
+                f"file is {info.st_size} bytes; manifests are capped at {MAX_FILE_BYTES} bytes",
             )
         data = path.read_bytes()
     except OSError as error:
@@ -241,7 +246,22 @@ def parse(text: str, file: str) -> Node | None:
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         message = "; ".join(x for x in (error.context, error.problem) if x)
+        tab = mark is not None and mark.index < len(text) and text[mark.index] == "\t"
+        if tab and "tab" not in message:
+            message += " (a tab: YAML indents with spaces only)"
         raise _problem(file, line, column, f"malformed YAML: {message}") from error
+    except yaml.reader.ReaderError as error:
+        at = error.position
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise _problem(
+            file,
+            line,
+            column,
+            f"character U+{code:04X} is not allowed in YAML (control characters "
+            "cannot appear in a manifest)",
+        ) from error
     except yaml.YAMLError as error:
         raise _problem(file, None, None, f"malformed YAML: {error}") from error
 
@@ -403,7 +423,7 @@ def _build(events: Iterator[Any], file: str, text: str) -> Node | None:
                     mark.column + 1,
                     "only one YAML document per file (split it into several files)",
                 )
-    if root is None:
+    if root is None or root.value is None:  # no document, or one holding only `---`/comments
         return None
     if not root.is_mapping:
         kind_name = "a list" if isinstance(root.value, list) else "a single value"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from reconciler.errors import ExitCode
 
-from .conftest import ACHIEVEMENT, METRIC, PROFILE, Env, Run
+from .conftest import ACHIEVEMENT, METRIC, PROFILE, Env, Run, Write
 
 
 def _with_push_body(template: str) -> dict[str, str]:
@@ -51,3 +53,97 @@ def test_preview_renders_points_as_the_number_validate_checked(env: Env, run: Ru
     result = run("preview", "-e", "dev")
     assert result.code == ExitCode.OK, result.text
     assert "push body: 101 points" in result.out
+
+
+def test_a_variable_in_a_name_is_an_error_not_a_traceback(env: Env, run: Run) -> None:
+    profile = PROFILE.replace("name: Sales Agents", "name: Sales ${var.stage}")
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profile, "achievements.yaml": ACHIEVEMENT})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST, result.text
+    assert "Traceback" not in result.text
+    assert (
+        "environments/dev/profiles.yaml:2:11: profiles[Sales ${var.stage}].name: a name cannot "
+        "contain '${'" in result.text
+    )
+
+
+def test_templates_are_checked_even_when_environment_yaml_is_invalid(env: Env, run: Run) -> None:
+    achievement = ACHIEVEMENT.replace('body: "Hi {{ agent.name }}"', 'body: "Hi {{ agent.nmae }}"')
+    env(
+        files={"metrics.yaml": METRIC, "profiles.yaml": PROFILE, "achievements.yaml": achievement},
+        settings="target: {base_url: http://127.0.0.1:9}\nrate_limit_per_minute: 0\n",
+    )
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/environment.yaml:2:24: rate_limit_per_minute:" in result.text
+    assert "environments/dev/achievements.yaml:11:15: " in result.text
+    assert "unknown template variable agent.nmae" in result.text
+
+
+def test_a_variable_name_that_cannot_be_referenced_is_an_error(env: Env, run: Run) -> None:
+    env(settings="target: {base_url: http://127.0.0.1:9}\nvariables:\n  apps-url: x\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/environment.yaml:3:3: variables.apps-url: invalid variable name "
+        "'apps-url'" in result.text
+    )
+
+
+def test_a_refused_substituted_value_names_its_reference(env: Env, run: Run) -> None:
+    metric = METRIC.replace("precision: 2", "precision: ${var.stage}")
+    env(files={"metrics.yaml": metric, "profiles.yaml": PROFILE, "achievements.yaml": ACHIEVEMENT})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    line = next(x for x in result.text.splitlines() if "precision" in x)
+    assert line.startswith("environments/dev/metrics.yaml:5:16: externalMetrics[")
+    assert line.endswith("(from '${var.stage}')")
+
+
+def test_anything_named_yaml_that_is_not_a_readable_file_is_an_error(
+    env: Env, write: Write, run: Run, tmp_path: Path
+) -> None:
+    env()
+    folder = tmp_path / "environments" / "dev"
+    (folder / "dir.yaml").mkdir()
+    (folder / "dangling.yaml").symlink_to("nowhere.yaml")
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    os.mkfifo(folder / "fifo.yml")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    for expected in (
+        "environments/dev/dir.yaml: cannot read file: it is a directory",
+        "environments/dev/dangling.yaml: cannot read file: No such file or directory",
+        "environments/dev/loop.yaml: cannot read file: Too many levels of symbolic links",
+        "environments/dev/fifo.yml: cannot read file: it is not a regular file",
+    ):
+        assert expected in result.text
+
+
+def test_control_characters_and_tabs_are_located(env: Env, write: Write, run: Run) -> None:
+    env()
+    write("dev/nul.yaml", b"profiles:\n  - name: a\x00b\n")
+    write("dev/tab.yaml", "externalMetrics:\n\t- name: x\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/nul.yaml:2:12: character U+0000 is not allowed in YAML" in result.text
+    assert "environments/dev/tab.yaml:2:1: malformed YAML:" in result.text
+    assert "(a tab: YAML indents with spaces only)" in result.text
+
+
+def test_a_file_holding_only_a_document_marker_is_empty(env: Env, write: Write, run: Run) -> None:
+    env()
+    write("dev/empty.yaml", "# nothing here yet\n---\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.OK, result.text
+
+
+def test_extends_that_is_not_text(write: Write, run: Run) -> None:
+    write("dev/environment.yaml", "extends: [base]\ntarget: {base_url: http://127.0.0.1:9}\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/environment.yaml:1:10: extends: must be the name of one folder under "
+        "environments/ (text), got ['base']" in result.text
+    )
+    assert "Node object" not in result.text
