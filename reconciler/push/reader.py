@@ -16,6 +16,7 @@ import csv
 import io
 import itertools
 import json
+import reprlib
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,16 @@ from zoneinfo import ZoneInfo
 from ..errors import ReconcilerError
 
 InputFormat = Literal["csv", "jsonl"]
+
+# The data API's value is a double: anything larger cannot be sent (and would fail its batch).
+MAX_VALUE = Decimal(sys.float_info.max)
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
+def _shown(raw: object) -> str:
+    """A field's text for a message: short, even when an unclosed quote swallowed lines."""
+    return str(raw) if isinstance(raw, Decimal) else _SHORT.repr(raw)
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ def parse_time(text: str, source_tz: ZoneInfo | None) -> datetime | date:
     text = text.strip()
     if not text:
         raise ValueError("empty timestamp")
-    if len(text) == 10:
+    if len(text) <= 10:  # 2026-11-27, 20261127, 2026-W48-5: no room for a time of day
         return date.fromisoformat(text)
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
@@ -95,23 +106,30 @@ def parse_time(text: str, source_tz: ZoneInfo | None) -> datetime | date:
 
 def parse_value(raw: object) -> Decimal:
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"value {raw!r} is not a number")
+        raise ValueError(f"value {_shown(raw)} is not a number")
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise ValueError(f"value {raw!r} is not a number") from None
+        raise ValueError(f"value {_shown(raw)} is not a number") from None
     if not value.is_finite():
-        raise ValueError(f"value {raw!r} is not a finite number")
+        raise ValueError(f"value {_shown(raw)} is not a finite number")
+    if abs(value) > MAX_VALUE:
+        raise ValueError(f"value {_shown(raw)} is too large for the API (a double)")
     return value
 
 
 def parse_count(raw: object) -> int:
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"count {raw!r} is not a whole number")
+        raise ValueError(f"count {_shown(raw)} is not a whole number")
     try:
-        count = int(str(raw).strip())
-    except ValueError:
-        raise ValueError(f"count {raw!r} is not a whole number") from None
+        if isinstance(raw, Decimal):  # a JSON number such as 2.0 or 1e3
+            if raw != raw.to_integral_value():
+                raise ValueError
+            count = int(raw)
+        else:
+            count = int(str(raw).strip())
+    except (ValueError, ArithmeticError):
+        raise ValueError(f"count {_shown(raw)} is not a whole number") from None
     if count < 0:
         raise ValueError(f"count {count} is negative")
     return count
@@ -130,7 +148,7 @@ def _row(
     time_raw = fields.get(columns.time)
     if time_raw not in (None, ""):
         if not isinstance(time_raw, str):
-            problems.append(f"timestamp {time_raw!r} is not a string")
+            problems.append(f"timestamp {_shown(time_raw)} is not a string")
         else:
             try:
                 occurred = parse_time(time_raw, source_tz)
@@ -155,7 +173,8 @@ def _row(
 
 def _check_header(header: list[str], columns: Columns, source: str) -> None:
     seen = Counter(header)
-    duplicates = sorted(name for name, times in seen.items() if times > 1)
+    # Unnamed columns (a spreadsheet's trailing commas) cannot be asked for, so may repeat.
+    duplicates = sorted(name for name, times in seen.items() if times > 1 and name)
     if duplicates:
         raise ReconcilerError(
             f"{source}: duplicate column(s) in the header: {', '.join(duplicates)}"
@@ -172,18 +191,22 @@ def read_csv(
 ) -> Iterator[Row | RowError]:
     """`lines` come from a stream opened with newline='' (CRLF and quoted newlines: csv's job)."""
     reader = csv.reader(lines)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ReconcilerError(f"{source}: empty input (no header row)") from None
-    header = [name.strip().lstrip("\ufeff") for name in header]
+    for header in reader:
+        header = [name.strip().lstrip("\ufeff") for name in header]
+        if any(header):
+            break
+    else:  # no lines, or blank ones only
+        raise ReconcilerError(f"{source}: empty input (no header row)")
     _check_header(header, columns, source)
     index = {name: i for i, name in enumerate(header)}
     wanted = [(name, index[name]) for name in columns.required()]
     width = len(header)
     agent_at, time_at, value_at = index[columns.agent], index[columns.time], index[columns.value]
     count_at = index[columns.count] if columns.count is not None else None
+    end = reader.line_num
     for record in reader:
+        # A record is reported by the line it starts on; a quoted field may span lines.
+        line, end = end + 1, reader.line_num
         if len(record) == width:
             # Fast path for a well-formed row; anything odd falls through to `_row`, which
             # re-parses the row only to say precisely what is wrong with it.
@@ -191,15 +214,14 @@ def read_csv(
                 agent = record[agent_at].strip()
                 value = Decimal(record[value_at])
                 count = 1 if count_at is None else int(record[count_at])
-                if agent and value.is_finite() and count >= 0:
+                if agent and value.is_finite() and abs(value) <= MAX_VALUE and count >= 0:
                     occurred = parse_time(record[time_at], source_tz)
-                    yield Row(reader.line_num, agent, occurred, value, count)
+                    yield Row(line, agent, occurred, value, count)
                     continue
             except (ValueError, ArithmeticError):
                 pass
         elif not record or (len(record) == 1 and not record[0].strip()):
             continue
-        line = reader.line_num
         fields: dict[str, object] = {
             name: record[i] if i < len(record) else None for name, i in wanted
         }
@@ -211,6 +233,10 @@ def read_csv(
                 result.agent,
                 result.occurred,
             )
+        if end > line and isinstance(result, RowError):
+            why = f"{result.message}; " if result.message else ""
+            message = f"{why}the record spans lines {line}-{end} (an unclosed quote?)"
+            result = RowError(line, message, result.agent, result.occurred)
         yield result
 
 
@@ -252,18 +278,17 @@ def read_rows(
         source = path
     try:
         fmt = input_format
+        lines: Iterable[str] = stream
         if fmt is None:
+            # Decoding starts here (a whole small file at once), so inside the `try`.
             first = stream.readline()
             fmt = detect_format(path if path != "-" else "", first)
-            lines: Iterable[str] = itertools.chain([first], stream)
-        else:
-            lines = stream
+            lines = itertools.chain([first], stream)
         reader = read_csv if fmt == "csv" else read_jsonl
-        try:
-            yield from reader(lines, columns, source_tz, source)
-        except UnicodeDecodeError as error:
-            raise ReconcilerError(f"{source}: not UTF-8 text ({error.reason})") from None
-        except csv.Error as error:
-            raise ReconcilerError(f"{source}: malformed CSV: {error}") from None
+        yield from reader(lines, columns, source_tz, source)
+    except UnicodeDecodeError as error:
+        raise ReconcilerError(f"{source}: not UTF-8 text ({error.reason})") from None
+    except csv.Error as error:
+        raise ReconcilerError(f"{source}: malformed CSV: {error}") from None
     finally:
         stream.close()

@@ -141,3 +141,62 @@ def test_non_finite_and_negative_count_rejected(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(ReconcilerError, match="cannot read"):
         list(read_rows(str(tmp_path / "nope.csv"), Columns()))
+
+
+@pytest.mark.parametrize("name", ["d.csv", "d.jsonl", "d.dat"])
+def test_input_that_is_not_utf8_is_a_clean_error(tmp_path: Path, name: str) -> None:
+    # A small file is decoded on the first read (auto-detection): it must not escape as a
+    # UnicodeDecodeError (a traceback on the command line).
+    data = "agent,timestamp,value\nx,2026-11-27,5 €\n".encode("cp1252")
+    with pytest.raises(ReconcilerError, match="not UTF-8"):
+        list(read_rows(write(tmp_path, name, data), Columns()))
+
+
+def test_a_value_too_large_for_the_api_is_a_row_error(tmp_path: Path) -> None:
+    # The API's value is a double: 1e400 cannot be sent, and sending it fails its whole batch.
+    data = b"agent,timestamp,value\nx,2026-11-27,1e400\nx,2026-11-27,-1e309\nx,2026-11-27,1e300\n"
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+    assert [type(r).__name__ for r in rows] == ["RowError", "RowError", "Row"]
+    assert all("too large" in r.message for r in rows[:2])  # type: ignore[union-attr]
+    jsonl = b'{"agent": "x", "timestamp": "2026-11-27", "value": 1e999}\n'
+    (row,) = read_rows(write(tmp_path, "d.jsonl", jsonl), Columns())
+    assert isinstance(row, RowError) and "too large" in row.message
+
+
+def test_empty_trailing_header_columns_are_not_duplicates(tmp_path: Path) -> None:
+    # Spreadsheet exports often end every line with empty columns.
+    data = b"agent,timestamp,value,,\nx,2026-11-27,5,,\n"
+    (row,) = read_rows(write(tmp_path, "d.csv", data), Columns())
+    assert row == Row(2, "x", date(2026, 11, 27), Decimal(5), 1)
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\r\n\n"])
+def test_empty_input_says_so(tmp_path: Path, data: bytes) -> None:
+    with pytest.raises(ReconcilerError, match=r"empty input \(no header row\)"):
+        list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+
+
+def test_blank_lines_before_the_header_are_skipped(tmp_path: Path) -> None:
+    data = b"\n\nagent,timestamp,value\nx,2026-11-27,5\n"
+    (row,) = read_rows(write(tmp_path, "d.csv", data), Columns())
+    assert row == Row(4, "x", date(2026, 11, 27), Decimal(5), 1)
+
+
+@pytest.mark.parametrize("text", ["20261127", "2026-W48-5"])
+def test_a_compact_or_week_date_is_an_already_daily_row(tmp_path: Path, text: str) -> None:
+    # With --source-tz it must not become midnight in the source zone: converted to an agent
+    # zone west of it, that midnight is the day before.
+    data = f"agent,timestamp,value\nx,{text},5\n".encode()
+    (row,) = read_rows(write(tmp_path, "d.csv", data), Columns(), NY)
+    assert row == Row(2, "x", date(2026, 11, 27), Decimal(5), 1)
+
+
+def test_a_stray_quote_is_reported_where_it_starts_and_briefly(tmp_path: Path) -> None:
+    # The unclosed quote swallows the following lines into one field (as any CSV reader does):
+    # the error names the line the record starts on, the lines it spans, and not their text.
+    data = b'agent,timestamp,value\nx,2026-11-27,1\nx,2026-11-27,"5\n' + b"x,2026-11-27,3\n" * 50
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+    assert [type(r).__name__ for r in rows] == ["Row", "RowError"]
+    error = rows[1]
+    assert isinstance(error, RowError) and error.line == 3
+    assert "lines 3-53" in error.message and len(error.message) < 200
