@@ -162,6 +162,20 @@ def check_saved_plan(saved: Plan, manifest: Manifest, live: LiveState) -> None:
             "Saved plan is stale: objects it changes were changed in the org since it was "
             "made; run plan again"
         )
+    # The checksums cover the manifests and the live objects, not the actions: a plan file
+    # edited by hand (another id, another value) must not be applied as if it had been planned.
+    fresh = {_essence(a) for a in planner.plan(manifest, live, allow_replace=True).actions}
+    if any(_essence(a) not in fresh for a in saved.actions if a.op in WRITE_OPS):
+        raise PlanRefusedError(
+            "Saved plan does not match what planning now gives for the objects it changes "
+            "(the file was edited, or the org changed since); run plan again"
+        )
+
+
+def _essence(action: Action) -> str:
+    """What an action writes; its reason and source line are commentary."""
+    data = action.model_dump(mode="json", exclude={"reason", "source"})
+    return json.dumps(data, sort_keys=True)
 
 
 def read_saved_plan(path: Path) -> Plan:
@@ -170,6 +184,11 @@ def read_saved_plan(path: Path) -> Plan:
         return Plan.from_json(path.read_text())
     except OSError as error:
         raise UsageError(f"cannot read the saved plan {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{path} is not a saved plan (not UTF-8 text); "
+            "make one with: reconciler plan --out FILE"
+        ) from None
     except ValidationError as error:
         raise UsageError(
             f"{path} is not a saved plan ({error.error_count()} problem(s)); "

@@ -29,11 +29,17 @@ FILES = {
 
 
 def _clean(data: Any) -> Any:
-    """Drop None values (unset optional fields) recursively, keep everything else as is."""
+    """Drop None values (unset optional fields) recursively; escape text as it is loaded back.
+
+    Live text is literal, but the loader substitutes `${var.NAME}` in manifests: every `${`
+    is written as `$${` (the loader's literal `${`), so the text survives the round trip.
+    """
     if isinstance(data, Mapping):
         return {k: _clean(v) for k, v in data.items() if v is not None}
     if isinstance(data, list):
         return [_clean(item) for item in data]
+    if isinstance(data, str):
+        return data.replace("${", "$${")
     return data
 
 

@@ -146,6 +146,9 @@ def text(plan: Plan, color: bool = False) -> str:
         for action in changes:
             lines.append("")
             lines.extend(_text_action(action, paint))
+    elif blocked := plan.counts()[Op.BLOCKED]:
+        env = value(plan.environment)
+        lines.append(f"No changes to apply in environment {env}, but {blocked} blocked (below).")
     else:
         lines.append(f"No changes. Environment {value(plan.environment)} matches the manifests.")
     lines += _listing(
@@ -201,6 +204,8 @@ def markdown(plan: Plan) -> str:
     lines = [f"### Plan for `{plan.environment}`", "", f"**{summary(plan)}**", ""]
     if changes:
         lines += _md_table(changes)
+    elif blocked := plan.counts()[Op.BLOCKED]:
+        lines.append(f"No changes to apply, but {blocked} blocked (see below).")
     else:
         lines.append("No changes: the org matches the manifests.")
     others = [a for a in plan.actions if a.op in (Op.UNMANAGED, Op.BLOCKED)]

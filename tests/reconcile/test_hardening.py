@@ -1,0 +1,79 @@
+"""Breakage found by driving the real CLI against the loopback emulator: each test pins a fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import api_writes, write_env
+from reconcile_builders import live, live_revenue, manifest, revenue
+
+from reconciler import render
+from reconciler.cli import main
+from reconciler.emulator import Emulator, EmulatorServer
+from reconciler.errors import ExitCode
+from reconciler.plan import Action, Kind, Op, Plan
+from reconciler.planner import plan
+
+
+def test_a_binary_saved_plan_is_a_usage_error_not_a_traceback(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "plan.json"
+    saved.write_bytes(b"\xff\xfe\x00garbage")
+    assert main(["apply", "-e", "local", "--root", str(project), "--plan", str(saved)]) == (
+        ExitCode.USAGE
+    )
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "is not a saved plan" in err
+
+
+def test_a_saved_plan_edited_by_hand_is_refused(
+    project: Path, emulator: Emulator, server: EmulatorServer, tmp_path: Path
+) -> None:
+    """The checksums cover the manifests and the live objects, not the actions themselves:
+    an edited action (another id, another value) must not be applied as if it were planned."""
+    write_env(project, "loop", server.url)
+    root = ["--root", str(project)]
+    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    profiles = project / "environments" / "base" / "profiles.yaml"
+    profiles.write_text(
+        profiles.read_text().replace("maxLeaderboardRankSize: 25", "maxLeaderboardRankSize: 30")
+    )
+    out = tmp_path / "plan.json"
+    assert main(["plan", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
+    data = json.loads(out.read_text())
+    (update,) = [a for a in data["actions"] if a["op"] == "update"]
+    update["desired"]["maxLeaderboardRankSize"] = 999
+    out.write_text(json.dumps(data))
+    emulator.reset_log()
+    assert main(["apply", "-e", "loop", *root, "--plan", str(out)]) == ExitCode.PLAN_REFUSED
+    assert api_writes(emulator) == 0
+    sizes = {p["name"]: p["maxLeaderboardRankSize"] for p in emulator.objects("profiles")}
+    assert sizes["Sales Agents"] == 25
+
+
+def test_export_escapes_text_that_looks_like_a_variable(
+    project: Path, emulator: Emulator, server: EmulatorServer
+) -> None:
+    """Live text is literal: `${var.x}` in a description must not be substituted on the way
+    back in, or export then plan is not empty."""
+    write_env(project, "loop", server.url)
+    root = ["--root", str(project)]
+    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    text = "Costs ${var.stage}, $${x} and ${{ achievement.points }}"
+    emulator.mutate("profiles", "Sales Agents", description=text)
+    out = project / "environments" / "imported"
+    assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
+    assert main(["plan", "-e", "imported", *root, "--detailed-exitcode"]) == ExitCode.OK
+
+
+def test_a_plan_with_only_blocked_objects_does_not_claim_the_org_matches() -> None:
+    state = live([live_revenue(), live_revenue("em-2")])  # two live metrics named alike
+    result = plan(manifest(external_metrics=(revenue(),)), state)
+    assert [a.op for a in result.actions] == [Op.BLOCKED]
+    assert "matches the manifests" not in render.text(result)
+    assert "matches the manifests" not in render.markdown(result)
+    clean = Plan(environment="dev", actions=(Action(op=Op.NOOP, kind=Kind.PROFILE, name="x"),))
+    assert "matches the manifests" in render.text(clean)
