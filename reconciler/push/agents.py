@@ -31,6 +31,8 @@ def load_mapping(path: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise ConfigurationError(f"cannot read mapping {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigurationError(f"{path}: not UTF-8 text ({error.reason})") from None
     if path.suffix.lower() in (".yaml", ".yml"):
         return _mapping_from_yaml(text, path)
     return _mapping_from_csv(text, path)
@@ -38,7 +40,9 @@ def load_mapping(path: Path) -> dict[str, str]:
 
 def _mapping_from_yaml(text: str, path: Path) -> dict[str, str]:
     try:
-        data = yaml.safe_load(text)
+        # BaseLoader: every scalar stays the text in the file (CRM ids like 007 or 1.50 are not
+        # numbers, and `yes` is not a boolean).
+        data = yaml.load(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -49,7 +53,7 @@ def _mapping_from_yaml(text: str, path: Path) -> dict[str, str]:
         raise ConfigurationError(f"{path}: expected a mapping of CRM id to e-mail or user id")
     mapping: dict[str, str] = {}
     for key, value in data.items():
-        if value is None or isinstance(value, (dict, list)):
+        if not isinstance(value, str) or not value.strip():
             raise ConfigurationError(f"{path}: {key}: expected an e-mail or a user id")
         mapping[str(key).strip()] = str(value).strip()
     return mapping

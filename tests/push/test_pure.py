@@ -98,6 +98,31 @@ def test_bad_mapping_files_are_configuration_errors(tmp_path: Path) -> None:
         load_mapping(twice)
 
 
+@pytest.mark.parametrize("name", ["m.csv", "m.yaml"])
+def test_a_mapping_that_is_not_utf8_is_a_configuration_error(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes("crm,genesys\nJos\u00e9,a@x.com\n".encode("cp1252"))
+    with pytest.raises(ConfigurationError, match=r"m\.(csv|yaml): not UTF-8"):
+        load_mapping(path)
+
+
+def test_yaml_mapping_keeps_crm_ids_as_written(tmp_path: Path) -> None:
+    # Plain YAML would turn 007 into 7 (octal), 1.50 into 1.5 and yes into True: CRM ids
+    # are text, so every scalar is kept as the string in the file.
+    path = tmp_path / "m.yaml"
+    path.write_text("007: a@x.com\n1.50: b@x.com\nyes: c@x.com\n0x1F: d@x.com\n")
+    assert load_mapping(path) == {
+        "007": "a@x.com",
+        "1.50": "b@x.com",
+        "yes": "c@x.com",
+        "0x1F": "d@x.com",
+    }
+    empty = tmp_path / "e.yaml"
+    empty.write_text("007:\n")
+    with pytest.raises(ConfigurationError, match="007: expected an e-mail or a user id"):
+        load_mapping(empty)
+
+
 def test_ledger_records_reads_and_deletes(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "ledger.sqlite"
     with Ledger(path, readonly=True) as ro:
