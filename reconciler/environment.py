@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_ACHIEVEMENTS_PATH = "/api/v2/wem/achievements"
+DEFAULT_STATE = ".reconciler/emulator-state.json"
 
 Scalar = str | int | float | bool
 #: What `${var.NAME}` can reference (loader._VAR): a variable named otherwise could never be used.
@@ -22,9 +24,20 @@ class EmbeddedEmulator(_Strict):
     """Run against the emulator in-process, its state persisted to `state` between runs."""
 
     state: str = Field(
-        default=".reconciler/emulator-state.json",
+        default=DEFAULT_STATE,
         description="State file, relative to the folder that holds environments/.",
     )
+
+    @field_validator("state")
+    @classmethod
+    def _inside_root(cls, value: str) -> str:
+        path = PurePosixPath(value.replace("\\", "/"))
+        if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
+            raise ValueError(
+                f"must be a relative path inside the project (e.g. {DEFAULT_STATE}), "
+                f"not {value!r}: apply writes this file"
+            )
+        return value
 
 
 class Target(_Strict):

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -374,6 +375,14 @@ def _validate_environment(settings: Node, problems: _Problems) -> Environment | 
     except ValidationError as error:
         problems.items.extend(pydantic_problems(error, settings, Environment, ""))
         return None
+    base_url = environment.target.base_url
+    if base_url is not None and not _is_http_url(base_url):
+        target = settings.mapping()["target"].mapping()
+        problems.add(
+            target["base_url"].loc,
+            "target.base_url",
+            f"must look like https://host[:port], not {base_url!r}",
+        )
     region = environment.target.region
     if region is not None and region.strip().lower().replace("_", "-") not in REGIONS:
         target = settings.mapping()["target"].mapping()
@@ -384,6 +393,17 @@ def _validate_environment(settings: Node, problems: _Problems) -> Environment | 
             f"(regions: {', '.join(REGIONS)})",
         )
     return environment
+
+
+def _is_http_url(url: str) -> bool:
+    """The rule the client applies when it connects, checked here with file and line."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
 
 
 def _layer_variables(layer: _Layer) -> dict[str, Any]:
@@ -685,6 +705,13 @@ def pydantic_problems(
             missing = str(loc[-1])
             path = f"{path}.{missing}" if path else missing
             message = _REQUIRED_HINTS.get(missing, f"{missing} is required")
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            keys = _keys_of(_model_at(model, loc))
+            message = f"must be a mapping, got {_describe(detail.get('input'))}" + (
+                f" (keys: {', '.join(keys)})" if keys else ""
+            )
+        elif kind in ("tuple_type", "list_type"):
+            message = f"must be a list, got {_describe(detail.get('input'))}"
         elif kind in ("enum", "literal_error") and isinstance(detail.get("input"), str):
             options = re.findall(r"'([^']*)'", str(detail.get("ctx", {}).get("expected", "")))
             message = f"{message}, got {detail['input']!r}{did_you_mean(detail['input'], options)}"
@@ -696,6 +723,16 @@ def pydantic_problems(
             )
         found.append(Problem(where.file, where.line, where.column, path, message, rule=rule))
     return _merge_alternatives(found)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
 
 
 def _merge_alternatives(found: list[Problem]) -> list[Problem]:

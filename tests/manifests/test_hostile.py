@@ -147,3 +147,48 @@ def test_extends_that_is_not_text(write: Write, run: Run) -> None:
         "environments/ (text), got ['base']" in result.text
     )
     assert "Node object" not in result.text
+
+
+def test_a_wrong_container_type_says_mapping_or_list_in_plain_words(env: Env, run: Run) -> None:
+    achievement = ACHIEVEMENT.replace(
+        "    notifications:\n      toast: true\n      email:\n        enabled: true\n"
+        '        subject: "Unlocked: {{ achievement.name }}"\n        body: "Hi {{ agent.name }}"\n'
+        '      push:\n        enabled: true\n        title: "{{ achievement.name }}"\n'
+        '        body: "You earned it"\n        deep_link: https://apps.mypurecloud.com/#/x\n',
+        "    notifications:\n",
+    )
+    profile = PROFILE.replace("    metrics:\n", "    metrics: none\n    unused:\n")
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profile, "achievements.yaml": achievement})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/achievements.yaml:6:19: achievements[Closer].notifications: must be a "
+        "mapping, got nothing (an empty value) (keys: toast, email, push)" in result.text
+    )
+    assert (
+        "environments/dev/profiles.yaml:4:14: profiles[Sales Agents].metrics: must be a list, "
+        "got 'none'" in result.text
+    )
+    assert "valid dictionary" not in result.text and "valid tuple" not in result.text
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "not a url", "http://[::1", "http://localhost:99999"])
+def test_a_malformed_base_url_is_located(env: Env, run: Run, url: str) -> None:
+    env(settings=f"target:\n  base_url: {json.dumps(url)}\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        f"environments/dev/environment.yaml:2:13: target.base_url: must look like "
+        f"https://host[:port], not {url!r}" in result.text
+    )
+
+
+@pytest.mark.parametrize("state", ["/etc/passwd", "../outside.json", "a/../../b.json"])
+def test_emulator_state_must_stay_inside_the_project(env: Env, run: Run, state: str) -> None:
+    env(settings=f"target:\n  emulator:\n    state: {state}\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/environment.yaml:3:12: target.emulator.state: must be a relative path "
+        f"inside the project (e.g. .reconciler/emulator-state.json), not {state!r}" in result.text
+    )
