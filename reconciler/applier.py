@@ -134,6 +134,19 @@ def write_report(result: ApplyResult, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def prepare_report(path: Path) -> None:
+    """Fail before any write if the report cannot be written (it is written even on Ctrl-C)."""
+    probe = path.with_name(f".{path.name}.{os.getpid()}.probe")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(
+            f"cannot write the apply report {path}: {error.strerror or error}"
+        ) from None
+
+
 def default_report_path(root: Path, env: str) -> Path:
     return root / ".reconciler" / env / "apply-report.json"
 

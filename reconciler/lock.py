@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import LockedError
+from .errors import ConfigurationError, LockedError
 
 
 def lock_path(root: Path, env: str) -> Path:
@@ -25,8 +25,13 @@ def lock_path(root: Path, env: str) -> Path:
 def apply_lock(root: Path, env: str) -> Iterator[Path]:
     """Hold the environment's apply lock for the block; LockedError (exit 6) if taken."""
     path = lock_path(root, env)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot open the apply lock {path}: {error.strerror or error}"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -67,6 +67,7 @@ def command(
     manifest = load(root, env)
     saved = applier.read_saved_plan(plan_file) if plan_file is not None else None
     report_path = report or applier.default_report_path(root, env)
+    applier.prepare_report(report_path)
     color = render.color_for(sys.stdout, os.environ)
 
     def show(plan: Plan) -> None:

@@ -8,6 +8,7 @@ import click
 
 from .. import exporter
 from ..connect import open_client
+from ..errors import UsageError
 from ..live import fetch
 from ..loader import load
 from ..options import env_option, root_option
@@ -28,5 +29,9 @@ def command(root: Path, env: str, out: Path) -> None:
     manifest = load(root, env)
     with open_client(manifest) as client:
         live = fetch(client, manifest, kinds=frozenset(Kind))
-    for path in exporter.write(out, live, env, manifest.environment):
+    try:
+        written = exporter.write(out, live, env, manifest.environment)
+    except OSError as error:
+        raise UsageError(f"cannot write the export to {out}: {error.strerror or error}") from None
+    for path in written:
         click.echo(f"wrote {path}")

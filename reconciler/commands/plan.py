@@ -10,7 +10,7 @@ import click
 
 from .. import planner, render
 from ..connect import open_client
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from ..live import fetch
 from ..loader import load
 from ..options import env_option, format_option, root_option
@@ -62,8 +62,11 @@ def command(
     write_reports(result, reports, env=env, kind="plan")
     click.echo(show(result, output_format), nl=False)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(result.to_json())
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(result.to_json())
+        except OSError as error:
+            raise UsageError(f"cannot write the plan to {out}: {error.strerror or error}") from None
         click.echo(
             f"Saved the plan to {out}; apply it with: reconciler apply -e {env} --plan {out}",
             err=True,

@@ -77,3 +77,24 @@ def test_a_plan_with_only_blocked_objects_does_not_claim_the_org_matches() -> No
     assert "matches the manifests" not in render.markdown(result)
     clean = Plan(environment="dev", actions=(Action(op=Op.NOOP, kind=Kind.PROFILE, name="x"),))
     assert "matches the manifests" in render.text(clean)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--out", "{blocker}/plan.json"],
+        ["export", "--out", "{blocker}/imported"],
+        ["apply", "--report", "{blocker}/report.json"],
+    ],
+)
+def test_an_unwritable_output_path_is_one_line_not_a_traceback(
+    project: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = project / "a-file"
+    blocker.write_text("")
+    argv = [arg.format(blocker=blocker) for arg in args]
+    assert main([*argv, "-e", "local", "--root", str(project)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1 and str(blocker) in err
+    if argv[0] == "apply":  # refused before the first write
+        assert not (project / ".reconciler" / "emulator-state.json").exists()
