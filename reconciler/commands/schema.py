@@ -49,18 +49,26 @@ def command(root: Path, check: bool) -> None:
     folder = root / "schemas"
     generated = generate()
     if check:
-        stale = [
-            name
-            for name, text in generated.items()
-            if not (folder / name).is_file() or (folder / name).read_text() != text
-        ]
+        stale = [name for name, text in generated.items() if _read(folder / name) != text]
         if stale:
             raise ReconcilerError(
                 f"out of date: {', '.join(stale)} in {folder}; run `reconciler schema`"
             )
         click.echo(f"{folder}: up to date")
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in generated.items():
-        (folder / name).write_text(text)
-        click.echo(f"wrote {folder / name}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in generated.items():
+            (folder / name).write_bytes(text.encode("utf-8"))
+            click.echo(f"wrote {folder / name}")
+    except OSError as error:
+        where = error.filename or folder
+        raise ReconcilerError(f"cannot write {where}: {error.strerror}") from error
+
+
+def _read(path: Path) -> str | None:
+    """The file's text, or None when it is missing, unreadable or not UTF-8 (all: out of date)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

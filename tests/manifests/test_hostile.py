@@ -192,3 +192,22 @@ def test_emulator_state_must_stay_inside_the_project(env: Env, run: Run, state: 
         "environments/dev/environment.yaml:3:12: target.emulator.state: must be a relative path "
         f"inside the project (e.g. .reconciler/emulator-state.json), not {state!r}" in result.text
     )
+
+
+def test_schema_in_a_folder_it_cannot_write_is_an_error_not_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "schemas" / "resources.json").mkdir(parents=True)
+    result = run("schema")
+    assert result.code == ExitCode.ERROR
+    assert "Traceback" not in result.text
+    assert f"cannot write {tmp_path}/schemas/resources.json: Is a directory" in result.err
+
+
+def test_schema_check_of_a_non_utf8_file_says_out_of_date(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "resources.json").write_bytes(b"\xff\xfe")
+    result = run("schema", "--check")
+    assert result.code == ExitCode.ERROR
+    assert "Traceback" not in result.text
+    assert "out of date: resources.json" in result.err
