@@ -67,6 +67,9 @@ class Ledger:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(path)
                 self._db.execute(_SCHEMA)
+                # A write that changes nothing: a read-only ledger fails here, before the push
+                # sends anything, rather than after the API acknowledged the first batch.
+                self._db.execute("DELETE FROM points WHERE 0")
                 self._db.commit()
         except (sqlite3.Error, OSError) as error:
             raise ReconcilerError(f"cannot open ledger {path}: {error}") from None

@@ -5,6 +5,7 @@ Every assertion reads what the emulator stored (`data_points()`), never what we 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -310,3 +311,19 @@ def test_explicit_from_to_zeroes_days_the_export_no_longer_mentions(org: Org) ->
         (ALICE, "2026-11-27"): (7.0, 1),
         (CHLOE, "2026-11-26"): (0.0, 1),
     }
+
+
+def test_a_ledger_that_cannot_be_written_stops_the_push_before_any_write(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read-only file (root ignores chmod, so open it read-only the way SQLite would find it):
+    # the push must fail before it writes to the API, not after its first batch.
+    org.push(csv_of(*WEEK))
+    posts = org.data_posts()
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        sqlite3, "connect", lambda path: connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+    )
+    with pytest.raises(ReconcilerError, match=r"cannot open ledger .*readonly"):
+        org.push(csv_of(WEEK[0]))
+    assert org.data_posts() == posts
