@@ -86,10 +86,19 @@ class Ledger:
             ).fetchall()
         except sqlite3.Error as error:
             raise ReconcilerError(f"cannot read ledger {self.path}: {error}") from None
-        return {
-            (user_id, date.fromisoformat(day)): Entry(Decimal(value), count)
-            for user_id, day, value, count in rows
-        }
+        entries: dict[tuple[str, date], Entry] = {}
+        for user_id, day, value, count in rows:
+            try:
+                amount = Decimal(value)
+                if not amount.is_finite() or not isinstance(count, int):
+                    raise ValueError
+                entries[(user_id, date.fromisoformat(day))] = Entry(amount, count)
+            except (ValueError, TypeError, ArithmeticError):
+                raise ReconcilerError(
+                    f"bad row in ledger {self.path}: {user_id} {day} {value!r} ({count!r}); "
+                    "fix or delete it (without a ledger, a push re-sends every point)"
+                ) from None
+        return entries
 
     def record(self, metric_id: str, points: Iterable[Acknowledged]) -> None:
         """Write acknowledged points in one transaction (one call per acknowledged batch)."""

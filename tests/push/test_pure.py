@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reconciler.errors import ConfigurationError
+from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.push.agents import AgentDirectory, load_mapping
 from reconciler.push.aggregate import Aggregator
 from reconciler.push.changes import ZERO, Window, collect, diff
@@ -154,6 +155,22 @@ ZONES = ZoneMap({"u-ana": "America/New_York"}, "UTC")
 
 def row(line: int, agent: str, when: str, value: str, count: int = 1) -> Row:
     return Row(line, agent, datetime.fromisoformat(when), Decimal(value), count)
+
+
+@pytest.mark.parametrize(
+    ("column", "text"), [("value", "abc"), ("value", "NaN"), ("day", "2026-11-31")]
+)
+def test_a_ledger_row_edited_into_nonsense_is_a_clean_error(
+    tmp_path: Path, column: str, text: str
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger(path) as ledger:
+        ledger.record("m", [Acknowledged("u", D("2026-11-27"), Decimal(1), 1)])
+    with sqlite3.connect(path) as db:
+        db.execute(f"UPDATE points SET {column} = ?", (text,))
+    db.close()
+    with Ledger(path) as ledger, pytest.raises(ReconcilerError, match="bad row in ledger"):
+        ledger.entries("m", D("2026-11-01"), D("2026-12-31"))
 
 
 def test_window_is_seven_back_thirty_ahead_in_utc() -> None:
