@@ -614,33 +614,32 @@ def _check_references(
             f"{len(resources.external_metrics)} external metrics declared; Genesys allows "
             f"{MAX_EXTERNAL_METRICS} per organization",
         )
-    for profile in resources.profiles:
-        node = merged["profiles"][profile.name]
-        metric_nodes = {}
+    # From the located nodes, so an invalid profile's metrics are checked in the same run.
+    for profile_name, node in merged["profiles"].items():
+        seen: set[str] = set()
         for metric_node in _items(node.mapping().get("metrics")):
             name = _name_of(metric_node)
             if name is None:
                 continue
-            if name in metric_nodes:
+            path = f"profiles[{profile_name}].metrics[{name}]"
+            if name in seen:
                 problems.add(
                     metric_node.mapping()["name"].loc,
-                    f"profiles[{profile.name}].metrics[{name}].name",
+                    f"{path}.name",
                     f"duplicate metric name {name!r} in this profile",
                 )
-            metric_nodes[name] = metric_node
-        for metric in profile.metrics:
-            if metric.external_metric is None or metric.external_metric in external:
-                continue
-            metric_node = metric_nodes[metric.name]
-            ref = metric_node.mapping().get("externalMetric") or metric_node.mapping().get(
-                "external_metric"
-            )
-            problems.add(
-                ref.loc if ref is not None else metric_node.loc,
-                f"profiles[{profile.name}].metrics[{metric.name}].externalMetric",
-                f"external metric {metric.external_metric!r} is not declared in this environment"
-                f"{did_you_mean(metric.external_metric, external)}",
-            )
+            seen.add(name)
+            fields = metric_node.mapping()
+            ref = fields.get("externalMetric") or fields.get("external_metric")
+            if ref is None or not isinstance(ref.value, str) or not ref.value.strip():
+                continue  # a missing or mistyped value is the model's to report
+            if ref.value not in external:
+                problems.add(
+                    ref.loc,
+                    f"{path}.externalMetric",
+                    f"external metric {ref.value!r} is not declared in this environment"
+                    f"{did_you_mean(ref.value, external)}",
+                )
     for achievement in resources.achievements:
         metric_name = achievement.trigger.metric
         if metric_name in external:
@@ -710,6 +709,11 @@ def pydantic_problems(
             message = f"must be a mapping, got {_describe(detail.get('input'))}" + (
                 f" (keys: {', '.join(keys)})" if keys else ""
             )
+        elif kind in ("too_long", "too_short"):
+            bound = "most" if kind == "too_long" else "least"
+            limit = detail.get("ctx", {}).get("max_length" if kind == "too_long" else "min_length")
+            actual = detail.get("ctx", {}).get("actual_length")
+            message = f"at {bound} {limit} item(s) allowed, got {actual}"
         elif kind in ("tuple_type", "list_type"):
             message = f"must be a list, got {_describe(detail.get('input'))}"
         elif kind in ("enum", "literal_error") and isinstance(detail.get("input"), str):

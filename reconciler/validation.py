@@ -28,8 +28,9 @@ def check_environment(root: Path, env: str) -> list[Problem]:
     if manifest is None:
         return sorted(problems)
     if problems:
-        # Lint needs the whole desired state; templates can be checked object by object.
-        return sorted({*problems, *_template_problems(manifest)})
+        # Templates and the error rules (RC0xx) judge each valid object on its own, so they are
+        # reported in this run too; warnings (unused metric, same trigger …) need the whole state.
+        return sorted({*problems, *errors_of(lint(manifest)), *_template_problems(manifest)})
     return validate(manifest)
 
 

@@ -211,3 +211,58 @@ def test_schema_check_of_a_non_utf8_file_says_out_of_date(run: Run, tmp_path: Pa
     assert result.code == ExitCode.ERROR
     assert "Traceback" not in result.text
     assert "out of date: resources.json" in result.err
+
+
+def test_an_invalid_profile_still_gets_its_metric_names_and_references_checked(
+    env: Env, run: Run
+) -> None:
+    profile = PROFILE.replace("description: Sales floor", "description: ''") + (
+        "      - name: Revenue closed\n"
+        "        externalMetric: Daily_Revenue\n"
+        "        target: {value: 1, points: 1}\n"
+    )
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profile, "achievements.yaml": ACHIEVEMENT})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/profiles.yaml:3:18: profiles[Sales Agents].description:" in result.text
+    assert (
+        "environments/dev/profiles.yaml:8:15: profiles[Sales Agents].metrics[Revenue closed].name: "
+        "duplicate metric name 'Revenue closed' in this profile" in result.text
+    )
+    assert (
+        "environments/dev/profiles.yaml:9:25: profiles[Sales Agents].metrics[Revenue closed]."
+        "externalMetric: external metric 'Daily_Revenue' is not declared in this environment "
+        "(did you mean 'Daily_Revenue_Closed'?)" in result.text
+    )
+
+
+def test_error_rules_are_reported_alongside_schema_errors(env: Env, run: Run) -> None:
+    metric = METRIC.replace("HigherIsBetter", "TargetArea")
+    achievement = ACHIEVEMENT.replace("    scope_type: DAILY\n", "")
+    env(files={"metrics.yaml": metric, "profiles.yaml": PROFILE, "achievements.yaml": achievement})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "achievements[Closer].scope_type: scope_type is required" in result.text
+    assert (
+        "environments/dev/profiles.yaml:7:17: profiles[Sales Agents].metrics[Revenue closed]."
+        "target: 'Daily_Revenue_Closed' is a TargetArea metric: declare zones instead [RC004]"
+        in result.text
+    )
+
+
+def test_too_many_items_is_said_in_plain_words(env: Env, run: Run) -> None:
+    profile = PROFILE.replace(
+        "    metrics:\n",
+        "    reportingIntervals:\n"
+        "      - {intervalType: Day, intervalValue: 30}\n"
+        "      - {intervalType: Week, intervalValue: 4}\n"
+        "      - {intervalType: Month, intervalValue: 1}\n"
+        "    metrics:\n",
+    )
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profile, "achievements.yaml": ACHIEVEMENT})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/profiles.yaml:5:7: profiles[Sales Agents].reportingIntervals: "
+        "at most 2 item(s) allowed, got 3" in result.text
+    )
