@@ -33,6 +33,7 @@ InputFormat = Literal["csv", "jsonl"]
 
 # The data API's value is a double: anything larger cannot be sent (and would fail its batch).
 MAX_VALUE = Decimal(sys.float_info.max)
+MAX_COUNT = 2**31 - 1  # and its count an int32
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 40
 
@@ -132,6 +133,8 @@ def parse_count(raw: object) -> int:
         raise ValueError(f"count {_shown(raw)} is not a whole number") from None
     if count < 0:
         raise ValueError(f"count {count} is negative")
+    if count > MAX_COUNT:
+        raise ValueError(f"count {count} is too large for the API (an int32)")
     return count
 
 
@@ -214,7 +217,8 @@ def read_csv(
                 agent = record[agent_at].strip()
                 value = Decimal(record[value_at])
                 count = 1 if count_at is None else int(record[count_at])
-                if agent and value.is_finite() and abs(value) <= MAX_VALUE and count >= 0:
+                # Infinity fails the bound; comparing NaN raises InvalidOperation (below).
+                if agent and abs(value) <= MAX_VALUE and 0 <= count <= MAX_COUNT:
                     occurred = parse_time(record[time_at], source_tz)
                     yield Row(line, agent, occurred, value, count)
                     continue

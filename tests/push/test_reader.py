@@ -200,3 +200,11 @@ def test_a_stray_quote_is_reported_where_it_starts_and_briefly(tmp_path: Path) -
     error = rows[1]
     assert isinstance(error, RowError) and error.line == 3
     assert "lines 3-53" in error.message and len(error.message) < 200
+
+
+def test_a_count_beyond_the_apis_int32_is_a_row_error(tmp_path: Path) -> None:
+    # `count` is an int32 in the API: a larger one fails its whole batch (400), good points too.
+    data = b"agent,timestamp,value,n\nx,2026-11-27,1,3000000000\nx,2026-11-27,1,2147483647\n"
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns(count="n")))
+    assert isinstance(rows[0], RowError) and "too large" in rows[0].message
+    assert isinstance(rows[1], Row) and rows[1].count == 2147483647
