@@ -209,7 +209,15 @@ def _scalar(event: Any, file: str) -> Scalar:
             event.start_mark.column + 1,
             f"tag {_short(event.tag or tag)} is not allowed; manifests use plain YAML values only",
         )
-    return _construct(tag, event.value)
+    try:
+        return _construct(tag, event.value)
+    except Exception as error:  # an explicit tag on text it cannot describe: `!!int x`
+        raise _problem(
+            file,
+            event.start_mark.line + 1,
+            event.start_mark.column + 1,
+            f"{event.value!r} is not a valid {_short(tag)}",
+        ) from error
 
 
 def _construct(tag: str, text: str) -> Scalar:

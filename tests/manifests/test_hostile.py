@@ -266,3 +266,16 @@ def test_too_many_items_is_said_in_plain_words(env: Env, run: Run) -> None:
         "environments/dev/profiles.yaml:5:7: profiles[Sales Agents].reportingIntervals: "
         "at most 2 item(s) allowed, got 3" in result.text
     )
+
+
+@pytest.mark.parametrize("value", ['!!int "x"', "!!float abc", "!!bool maybe", "!!int 0o9"])
+def test_an_explicit_tag_on_text_it_cannot_describe_is_located(
+    env: Env, write: Write, run: Run, value: str
+) -> None:
+    env()
+    write("dev/tagged.yaml", METRIC.replace("precision: 2", f"precision: {value}"))
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "Traceback" not in result.text
+    text, tag = value.split(" ")[1].strip('"'), value.split(" ")[0]
+    assert f"environments/dev/tagged.yaml:5:16: {text!r} is not a valid {tag}" in result.text
