@@ -256,6 +256,9 @@ def read_jsonl(
         except json.JSONDecodeError as error:
             yield RowError(line, f"not valid JSON: {error.msg}")
             continue
+        except RecursionError:
+            yield RowError(line, "not valid JSON: nested too deeply")
+            continue
         if not isinstance(fields, dict):
             yield RowError(line, "not a JSON object")
             continue

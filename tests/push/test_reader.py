@@ -208,3 +208,14 @@ def test_a_count_beyond_the_apis_int32_is_a_row_error(tmp_path: Path) -> None:
     rows = list(read_rows(write(tmp_path, "d.csv", data), Columns(count="n")))
     assert isinstance(rows[0], RowError) and "too large" in rows[0].message
     assert isinstance(rows[1], Row) and rows[1].count == 2147483647
+
+
+def test_a_jsonl_line_nested_too_deep_is_a_row_error(tmp_path: Path) -> None:
+    data = (
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": 1}\n'
+        + b"[" * 100_000
+        + b'\n{"agent": "x", "timestamp": "2026-11-27", "value": 2}\n'
+    )
+    rows = list(read_rows(write(tmp_path, "d.jsonl", data), Columns()))
+    assert [type(r).__name__ for r in rows] == ["Row", "RowError", "Row"]
+    assert rows[1].line == 2 and "not valid JSON" in rows[1].message  # type: ignore[union-attr]
