@@ -112,6 +112,27 @@ def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def dangling(live: LiveState) -> list[str]:
+    """Live references to metrics the org no longer has: exported as-is, they cannot load.
+
+    An admin (or another tool) deleted a metric a profile metric or an achievement still
+    points at; the export keeps the object (leaving it out would read as "remove it") and the
+    caller warns, so the user fixes it before using the export.
+    """
+    found = []
+    for kind, items in resources(live).items():
+        for item in items:
+            members = [(f"{item['name']}/{m['name']}", m) for m in item.get("metrics", [])]
+            for address, data in members or [(str(item["name"]), item)]:
+                for key in ("externalMetric", "nativeMetric"):
+                    if str(data.get(key, "")).startswith("<unknown"):
+                        found.append(f"profile metric {address!r} measures {data[key]}")
+                metric = (data.get("trigger") or {}).get("metric", "")
+                if kind == "achievements" and str(metric).startswith("<unknown"):
+                    found.append(f"achievement {address!r} triggers on {metric}")
+    return found
+
+
 def dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

@@ -35,3 +35,7 @@ def command(root: Path, env: str, out: Path) -> None:
         raise UsageError(f"cannot write the export to {out}: {error.strerror or error}") from None
     for path in written:
         click.echo(f"wrote {path}")
+    for problem in exporter.dangling(live):
+        click.echo(
+            f"Warning: {problem}: it no longer exists; fix it before using the export", err=True
+        )

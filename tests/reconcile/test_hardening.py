@@ -98,3 +98,20 @@ def test_an_unwritable_output_path_is_one_line_not_a_traceback(
     assert "Traceback" not in err and err.count("\n") == 1 and str(blocker) in err
     if argv[0] == "apply":  # refused before the first write
         assert not (project / ".reconciler" / "emulator-state.json").exists()
+
+
+def test_export_warns_about_references_to_metrics_deleted_behind_the_tools_back(
+    project: Path,
+    emulator: Emulator,
+    server: EmulatorServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_env(project, "loop", server.url)
+    root = ["--root", str(project)]
+    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    emulator.remove("externalMetrics", "Deals_Closed")
+    capsys.readouterr()
+    out = project / "environments" / "imported"
+    assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "Warning: profile metric 'Sales Agents/Deals closed' measures <unknown" in err
