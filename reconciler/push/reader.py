@@ -40,7 +40,10 @@ _SHORT.maxstring = _SHORT.maxother = 40
 
 def _shown(raw: object) -> str:
     """A field's text for a message: short, even when an unclosed quote swallowed lines."""
-    return str(raw) if isinstance(raw, Decimal) else _SHORT.repr(raw)
+    if isinstance(raw, Decimal):  # a JSON number: shown as written, not as Decimal('...')
+        text = str(raw)
+        return text if len(text) <= 40 else f"{text[:18]}...{text[-18:]}"
+    return _SHORT.repr(raw)
 
 
 @dataclass(frozen=True)
@@ -132,9 +135,9 @@ def parse_count(raw: object) -> int:
     except (ValueError, ArithmeticError):
         raise ValueError(f"count {_shown(raw)} is not a whole number") from None
     if count < 0:
-        raise ValueError(f"count {count} is negative")
+        raise ValueError(f"count {_shown(raw)} is negative")
     if count > MAX_COUNT:
-        raise ValueError(f"count {count} is too large for the API (an int32)")
+        raise ValueError(f"count {_shown(raw)} is too large for the API (an int32)")
     return count
 
 
@@ -252,7 +255,8 @@ def read_jsonl(
         if not text:
             continue
         try:
-            fields = json.loads(text, parse_float=Decimal)
+            # Decimal for ints too: exact, and no 4,300-digit limit on int conversion.
+            fields = json.loads(text, parse_float=Decimal, parse_int=Decimal)
         except json.JSONDecodeError as error:
             yield RowError(line, f"not valid JSON: {error.msg}")
             continue

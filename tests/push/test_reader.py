@@ -219,3 +219,16 @@ def test_a_jsonl_line_nested_too_deep_is_a_row_error(tmp_path: Path) -> None:
     rows = list(read_rows(write(tmp_path, "d.jsonl", data), Columns()))
     assert [type(r).__name__ for r in rows] == ["Row", "RowError", "Row"]
     assert rows[1].line == 2 and "not valid JSON" in rows[1].message  # type: ignore[union-attr]
+
+
+def test_jsonl_numbers_longer_than_pythons_int_limit_are_row_errors(tmp_path: Path) -> None:
+    # json.loads refuses ints over 4,300 digits with a plain ValueError (a traceback before).
+    data = (
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": ' + b"9" * 5000 + b"}\n"
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": 1, "n": ' + b"9" * 5000 + b"}\n"
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": 2, "n": 3}\n'
+    )
+    rows = list(read_rows(write(tmp_path, "d.jsonl", data), Columns(count="n")))
+    assert [type(r).__name__ for r in rows] == ["RowError", "RowError", "Row"]
+    assert "too large" in rows[0].message and "too large" in rows[1].message  # type: ignore[union-attr]
+    assert all(len(r.message) < 200 for r in rows[:2])  # type: ignore[union-attr]
