@@ -210,41 +210,44 @@ def read_csv(
     agent_at, time_at, value_at = index[columns.agent], index[columns.time], index[columns.value]
     count_at = index[columns.count] if columns.count is not None else None
     end = reader.line_num
-    for record in reader:
-        # A record is reported by the line it starts on; a quoted field may span lines.
-        line, end = end + 1, reader.line_num
-        if len(record) == width:
-            # Fast path for a well-formed row; anything odd falls through to `_row`, which
-            # re-parses the row only to say precisely what is wrong with it.
-            try:
-                agent = record[agent_at].strip()
-                value = Decimal(record[value_at])
-                count = 1 if count_at is None else int(record[count_at])
-                # Infinity fails the bound; comparing NaN raises InvalidOperation (below).
-                if agent and abs(value) <= MAX_VALUE and 0 <= count <= MAX_COUNT:
-                    occurred = parse_time(record[time_at], source_tz)
-                    yield Row(line, agent, occurred, value, count)
-                    continue
-            except (ValueError, ArithmeticError):
-                pass
-        elif not record or (len(record) == 1 and not record[0].strip()):
-            continue
-        fields: dict[str, object] = {
-            name: record[i] if i < len(record) else None for name, i in wanted
-        }
-        result = _row(line, fields, columns, source_tz)
-        if len(record) != width and isinstance(result, Row):
-            result = RowError(
-                line,
-                f"has {len(record)} fields, the header has {width}",
-                result.agent,
-                result.occurred,
-            )
-        if end > line and isinstance(result, RowError):
-            why = f"{result.message}; " if result.message else ""
-            message = f"{why}the record spans lines {line}-{end} (an unclosed quote?)"
-            result = RowError(line, message, result.agent, result.occurred)
-        yield result
+    try:
+        for record in reader:
+            # A record is reported by the line it starts on; a quoted field may span lines.
+            line, end = end + 1, reader.line_num
+            if len(record) == width:
+                # Fast path for a well-formed row; anything odd falls through to `_row`, which
+                # re-parses the row only to say precisely what is wrong with it.
+                try:
+                    agent = record[agent_at].strip()
+                    value = Decimal(record[value_at])
+                    count = 1 if count_at is None else int(record[count_at])
+                    # Infinity fails the bound; comparing NaN raises InvalidOperation (below).
+                    if agent and abs(value) <= MAX_VALUE and 0 <= count <= MAX_COUNT:
+                        occurred = parse_time(record[time_at], source_tz)
+                        yield Row(line, agent, occurred, value, count)
+                        continue
+                except (ValueError, ArithmeticError):
+                    pass
+            elif not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            fields: dict[str, object] = {
+                name: record[i] if i < len(record) else None for name, i in wanted
+            }
+            result = _row(line, fields, columns, source_tz)
+            if len(record) != width and isinstance(result, Row):
+                result = RowError(
+                    line,
+                    f"has {len(record)} fields, the header has {width}",
+                    result.agent,
+                    result.occurred,
+                )
+            if end > line and isinstance(result, RowError):
+                why = f"{result.message}; " if result.message else ""
+                message = f"{why}the record spans lines {line}-{end} (an unclosed quote?)"
+                result = RowError(line, message, result.agent, result.occurred)
+            yield result
+    except csv.Error as error:  # e.g. an unclosed quote ran past csv's field size limit
+        raise ReconcilerError(f"{source}: line {end + 1}: malformed CSV: {error}") from None
 
 
 def read_jsonl(

@@ -232,3 +232,10 @@ def test_jsonl_numbers_longer_than_pythons_int_limit_are_row_errors(tmp_path: Pa
     assert [type(r).__name__ for r in rows] == ["RowError", "RowError", "Row"]
     assert "too large" in rows[0].message and "too large" in rows[1].message  # type: ignore[union-attr]
     assert all(len(r.message) < 200 for r in rows[:2])  # type: ignore[union-attr]
+
+
+def test_a_stray_quote_that_swallows_too_much_names_its_line(tmp_path: Path) -> None:
+    # csv gives up on a field over 128 KiB: the error says where the runaway record starts.
+    data = b'agent,timestamp,value\nx,2026-11-27,1\nx,2026-11-27,"5\n' + b"x,2026-11-27,3\n" * 9999
+    with pytest.raises(ReconcilerError, match=r"d\.csv: line 3: malformed CSV: field larger"):
+        list(read_rows(write(tmp_path, "d.csv", data), Columns()))
