@@ -131,7 +131,7 @@ class _Planner:
         if not changes:
             self.add(Op.NOOP, kind, name, live_id=live.id)
             return None
-        if name in self.protected:
+        if self.is_protected(name, live):
             self.add(
                 Op.BLOCKED,
                 kind,
@@ -143,9 +143,14 @@ class _Planner:
             return None
         return changes
 
+    def is_protected(self, name: str, obj: LiveObject | None) -> bool:
+        """Protected by name; a protected profile's metrics are protected with it."""
+        profile = obj.normalized.get("profile") if obj is not None else None
+        return name in self.protected or (profile is not None and profile in self.protected)
+
     def leftover(self, kind: Kind, name: str, obj: LiveObject, *, removable: bool) -> None:
         """A live object no manifest declares: unmanaged, or removed when policy allows."""
-        if name in self.protected:
+        if self.is_protected(name, obj):
             self.add(Op.UNMANAGED, kind, name, live_id=obj.id, reason="protected by policy")
         elif kind in self.removable and removable:
             self.add(Op.DEACTIVATE, kind, name, live_id=obj.id, reason=_REMOVAL[kind])
@@ -322,6 +327,14 @@ class _Planner:
             found = self.matches(Kind.PROFILE_METRIC, name) if live_profile else []
             if len(found) > 1:
                 self.ambiguous(Kind.PROFILE_METRIC, name, found)
+            elif not found and profile.name in self.protected:
+                self.add(
+                    Op.BLOCKED,
+                    Kind.PROFILE_METRIC,
+                    name,
+                    reason=f"its profile {profile.name!r} is protected by the environment's "
+                    "policy: the tool never changes it",
+                )
             elif not found:
                 self.add(Op.CREATE, Kind.PROFILE_METRIC, name, desired=desired)
             else:

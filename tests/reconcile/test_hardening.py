@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 from conftest import api_writes, write_env
-from reconcile_builders import live, live_revenue, manifest, revenue
+from reconcile_builders import (
+    ZONES,
+    live,
+    live_revenue,
+    live_revenue_metric,
+    live_sales,
+    manifest,
+    revenue,
+    revenue_metric,
+    sales,
+)
 
 from reconciler import render
 from reconciler.cli import main
@@ -115,3 +125,32 @@ def test_export_warns_about_references_to_metrics_deleted_behind_the_tools_back(
     assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
     err = capsys.readouterr().err
     assert "Warning: profile metric 'Sales Agents/Deals closed' measures <unknown" in err
+
+
+def test_a_protected_profiles_metrics_are_never_changed_disabled_or_added() -> None:
+    """Protecting the org's default profile must protect its metrics too."""
+    moved = ZONES[1].model_copy(update={"upper_limit_points": 120})
+    desired = manifest(
+        external_metrics=(revenue(),),
+        profiles=(
+            sales(
+                revenue_metric(zones=(ZONES[0], moved)),
+                revenue_metric(name="Revenue too"),
+            ),
+        ),
+        allow_removals=True,
+        protected=("Sales floor",),
+    )
+    state = live(
+        [live_revenue()],
+        [live_sales()],
+        {"pr-1": [live_revenue_metric(), live_revenue_metric("pm-2", name="Old")]},
+    )
+    result = plan(desired, state)
+    metrics = {a.name: a.op for a in result.actions if a.kind is Kind.PROFILE_METRIC}
+    assert metrics == {
+        "Sales floor/Revenue": Op.BLOCKED,
+        "Sales floor/Revenue too": Op.BLOCKED,
+        "Sales floor/Old": Op.UNMANAGED,
+    }
+    assert not result.has_changes
