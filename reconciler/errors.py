@@ -34,6 +34,8 @@ class ExitCode(IntEnum):
 
 Severity = Literal["error", "warning"]
 
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -57,7 +59,9 @@ class Problem:
 
     def __str__(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""
-        field_path = f"{self.path}: " if self.path else ""
+        # One problem, one line: a name holding a newline or tab is shown escaped.
+        path = self.path.translate(_ESCAPES)
+        field_path = f"{path}: " if path else ""
         label = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.location()}: {label}{field_path}{self.message}{rule}"
 

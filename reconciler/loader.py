@@ -37,7 +37,7 @@ from .client.regions import REGIONS
 from .environment import Environment, Target
 from .errors import ManifestError, Problem
 from .manifest import Manifest
-from .models import Achievement, ExternalMetric, Profile, Resources
+from .models import NAME_PATTERN, Achievement, ExternalMetric, Profile, Resources
 from .plan import Kind
 from .yamlsource import Loc, Node, SourceError, load_file
 
@@ -708,6 +708,16 @@ def pydantic_problems(
             keys = _keys_of(_model_at(model, loc))
             message = f"must be a mapping, got {_describe(detail.get('input'))}" + (
                 f" (keys: {', '.join(keys)})" if keys else ""
+            )
+        elif kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") in (
+            NAME_PATTERN,
+            r"\S",
+        ):
+            message = (
+                "must not be blank"
+                if str(detail.get("input", "")).strip() == ""
+                else "must be one line of text without control characters (tab, newline …), "
+                f"got {detail.get('input')!r}"
             )
         elif kind in ("too_long", "too_short"):
             bound = "most" if kind == "too_long" else "least"

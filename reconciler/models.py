@@ -89,7 +89,10 @@ class Operator(StrEnum):
     EQ = "EQ"
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+#: One line of visible text: a name is an identity matched against live objects, so a tab or a
+#: newline in it (easy to miss in YAML) would never match what Genesys shows.
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME_PATTERN)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 

@@ -157,6 +157,8 @@ def read_text(path: Path, display: str) -> str:
         raise _problem(display, None, None, f"cannot read file: {error.strerror}") from error
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _problem(display, 1, 1, "file is UTF-16 (byte order mark); save it as UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

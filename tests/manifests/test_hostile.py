@@ -279,3 +279,37 @@ def test_an_explicit_tag_on_text_it_cannot_describe_is_located(
     assert "Traceback" not in result.text
     text, tag = value.split(" ")[1].strip('"'), value.split(" ")[0]
     assert f"environments/dev/tagged.yaml:5:16: {text!r} is not a valid {tag}" in result.text
+
+
+def test_a_name_with_a_tab_or_newline_is_refused_on_one_line(env: Env, run: Run) -> None:
+    metric = METRIC.replace("name: Daily_Revenue_Closed", 'name: "Daily\\tRevenue"')
+    env(files={"metrics.yaml": metric})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/metrics.yaml:2:11: externalMetrics[Daily\\tRevenue].name: must be one "
+        "line of text without control characters (tab, newline …), got 'Daily\\tRevenue'"
+        in result.text
+    )
+
+
+def test_a_blank_description_says_blank(env: Env, run: Run) -> None:
+    profile = PROFILE.replace("description: Sales floor", 'description: "   "')
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profile})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/profiles.yaml:3:18: profiles[Sales Agents].description: must not be "
+        "blank" in result.text
+    )
+
+
+def test_a_utf16_file_says_so(env: Env, write: Write, run: Run) -> None:
+    env()
+    write("dev/utf16.yaml", "profiles: []\n".encode("utf-16"))
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/utf16.yaml:1:1: file is UTF-16 (byte order mark); save it as UTF-8"
+        in result.text
+    )
