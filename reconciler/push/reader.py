@@ -294,10 +294,13 @@ def read_rows(
         fmt = input_format
         lines: Iterable[str] = stream
         if fmt is None:
-            # Decoding starts here (a whole small file at once), so inside the `try`.
-            first = stream.readline()
-            fmt = detect_format(path if path != "-" else "", first)
-            lines = itertools.chain([first], stream)
+            # Decoding starts here (a whole small file at once), so inside the `try`. Blank
+            # lines are kept (line numbers) but do not decide the format.
+            head = [stream.readline()]
+            while head[-1] and not head[-1].strip(" \t\r\n\ufeff"):
+                head.append(stream.readline())
+            fmt = detect_format(path if path != "-" else "", head[-1])
+            lines = itertools.chain(head, stream)
         reader = read_csv if fmt == "csv" else read_jsonl
         yield from reader(lines, columns, source_tz, source)
     except UnicodeDecodeError as error:

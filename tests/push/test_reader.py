@@ -239,3 +239,9 @@ def test_a_stray_quote_that_swallows_too_much_names_its_line(tmp_path: Path) -> 
     data = b'agent,timestamp,value\nx,2026-11-27,1\nx,2026-11-27,"5\n' + b"x,2026-11-27,3\n" * 9999
     with pytest.raises(ReconcilerError, match=r"d\.csv: line 3: malformed CSV: field larger"):
         list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+
+
+def test_jsonl_on_stdin_is_recognised_after_blank_lines() -> None:
+    data = b'\r\n\n{"agent": "x", "timestamp": "2026-11-27", "value": 1}\n'
+    (row,) = read_rows("-", Columns(), stdin=io.BytesIO(data))
+    assert row == Row(3, "x", date(2026, 11, 27), Decimal(1), 1)
