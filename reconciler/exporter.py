@@ -8,6 +8,7 @@ normal forms the planner compares, so `export` then `plan` against the same org 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,24 @@ def dangling(live: LiveState) -> list[str]:
                 metric = (data.get("trigger") or {}).get("metric", "")
                 if kind == "achievements" and str(metric).startswith("<unknown"):
                     found.append(f"achievement {address!r} triggers on {metric}")
+    return found
+
+
+def duplicates(live: LiveState) -> list[str]:
+    """Names several live objects of one kind share: the export cannot load until resolved."""
+    found = []
+    for kind, items in resources(live).items():
+        groups = [(kind, [str(item["name"]) for item in items])]
+        groups += [
+            (f"metrics of profile {item['name']!r}", [str(m["name"]) for m in item["metrics"]])
+            for item in items
+            if kind == "profiles"
+        ]
+        for what, names in groups:
+            counts = Counter(names)
+            found += [
+                f"{n} {what} are named {name!r}" for name, n in sorted(counts.items()) if n > 1
+            ]
     return found
 
 

@@ -35,6 +35,8 @@ def command(root: Path, env: str, out: Path) -> None:
         raise UsageError(f"cannot write the export to {out}: {error.strerror or error}") from None
     for path in written:
         click.echo(f"wrote {path}")
+    for duplicate in exporter.duplicates(live):
+        click.echo(f"Warning: {duplicate}: rename or remove all but one in the org", err=True)
     for problem in exporter.dangling(live):
         click.echo(
             f"Warning: {problem}: it no longer exists; fix it before using the export", err=True

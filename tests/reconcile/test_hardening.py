@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import api_writes, write_env
+from conftest import api_writes, client_for, write_env
 from reconcile_builders import (
     ZONES,
     live,
@@ -154,3 +154,24 @@ def test_a_protected_profiles_metrics_are_never_changed_disabled_or_added() -> N
         "Sales floor/Old": Op.UNMANAGED,
     }
     assert not result.has_changes
+
+
+def test_export_warns_about_names_several_live_objects_share(
+    project: Path,
+    emulator: Emulator,
+    server: EmulatorServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_env(project, "loop", server.url)
+    root = ["--root", str(project)]
+    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    with client_for(server.url) as client:
+        home = client.get_home_division()
+        body = {"name": "Sales Agents", "description": "copy", "division": {"id": home["id"]},
+                "reportingIntervals": [{"intervalType": "Day", "intervalValue": 30}],
+                "maxLeaderboardRankSize": 5, "active": False}  # fmt: skip
+        client.create_profile(body, copy_metrics=False)
+    capsys.readouterr()
+    out = project / "environments" / "imported"
+    assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
+    assert "Warning: 2 profiles are named 'Sales Agents'" in capsys.readouterr().err
