@@ -67,14 +67,20 @@ _VAR = re.compile(r"\$\$\{|\$\{var\.([A-Za-z_][A-Za-z0-9_]*)\}|\$\{var\b[^}]*\}?
 
 
 def list_environments(root: Path) -> list[str]:
-    """Names of the folders under `environments/` that hold an environment.yaml."""
+    """Names of the folders under `environments/` that hold an environment.yaml.
+
+    Hidden folders are skipped; a folder whose name is not a valid environment name is listed
+    (loading it reports the name), so `validate --all` never silently leaves one out.
+    """
     folder = root / ENVIRONMENTS_DIR
     if not folder.is_dir():
         return []
     return sorted(
         child.name
         for child in folder.iterdir()
-        if child.is_dir() and _ENV_NAME.match(child.name) and (child / ENVIRONMENT_FILE).is_file()
+        if child.is_dir()
+        and not child.name.startswith(".")
+        and ((child / ENVIRONMENT_FILE).is_file() or (child / ENVIRONMENT_FILE).is_symlink())
     )
 
 
@@ -159,8 +165,8 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
         problems.add(
             _display(root, env_dir),
             "",
-            f"invalid environment name {env!r}: use letters, digits, '.', '-' and '_' only "
-            "(no path separators)",
+            f"invalid environment name {env!r}: use letters, digits, '.', '-' and '_' only, "
+            "starting with a letter or digit (no spaces, no path separators)",
         )
         return None, problems.items
     layers = _resolve_chain(root, env, problems)

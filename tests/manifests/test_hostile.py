@@ -313,3 +313,16 @@ def test_a_utf16_file_says_so(env: Env, write: Write, run: Run) -> None:
         "environments/dev/utf16.yaml:1:1: file is UTF-16 (byte order mark); save it as UTF-8"
         in result.text
     )
+
+
+def test_validate_all_does_not_skip_a_folder_with_an_invalid_name(
+    env: Env, write: Write, run: Run
+) -> None:
+    env()
+    write("my env/environment.yaml", "target: {base_url: http://127.0.0.1:9}\n")
+    write(".drafts/environment.yaml", "target: {base_url: http://127.0.0.1:9}\n")
+    result = run("validate", "--all")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments: invalid environment name 'my env'" in result.text
+    assert "my env: invalid (1 error(s), 0 warning(s))" in result.text
+    assert "drafts" not in result.text
