@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reconciler.errors import ApiError, UncertainWriteError
 from reconciler.push.changes import Change
 from reconciler.push.ledger import Ledger
@@ -95,3 +97,15 @@ def test_the_push_stops_writing_when_the_api_keeps_failing(tmp_path: Path) -> No
     assert len(api.batches) == 3
     assert len(outcome.failed) == 550
     assert {f.code for f in outcome.failed} == {"service.unavailable", "not.sent"}
+
+
+@pytest.mark.parametrize(("points", "requests"), [(99, 1), (100, 1), (101, 2), (200, 2), (201, 3)])
+def test_batches_are_full_hundreds_at_the_boundaries(
+    tmp_path: Path, points: int, requests: int
+) -> None:
+    api = ScriptedData()
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(api, "m", changes(points), ledger)
+    assert outcome.requests == requests == len(api.batches)
+    assert [len(b) for b in api.batches[:-1]] == [100] * (requests - 1)
+    assert len(outcome.acknowledged) == points == stored(tmp_path / "l.sqlite")
