@@ -128,6 +128,8 @@ RULES: dict[str, Rule] = {
 
 #: Achievements sharing a trigger and scope before RC105 fires.
 SAME_TRIGGER_THRESHOLD = 3
+#: Other achievements an RC105 warning names before saying "and N more".
+SAME_TRIGGER_SHOWN = 3
 
 _AVERAGE_WORDS = re.compile(
     r"average|avg|ratio|rate|percent|score|adherence|conformance|time", re.IGNORECASE
@@ -311,7 +313,12 @@ def _achievements(manifest: Manifest) -> Iterator[Problem]:
     for names in by_trigger.values():
         if len(names) >= SAME_TRIGGER_THRESHOLD:
             for name in names:
-                others = ", ".join(repr(other) for other in names if other != name)
+                # A few names say which group it is; listing hundreds would make the output
+                # grow with the square of the group.
+                rest = [repr(other) for other in names if other != name]
+                others = ", ".join(rest[:SAME_TRIGGER_SHOWN])
+                if len(rest) > SAME_TRIGGER_SHOWN:
+                    others += f" and {len(rest) - SAME_TRIGGER_SHOWN} more"
                 yield problem(
                     manifest,
                     "RC105",

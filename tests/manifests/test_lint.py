@@ -162,3 +162,20 @@ def test_validate_needs_an_environment_or_all(run: Run) -> None:
 def test_readme_rule_table_is_the_code_table() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert rules_table() in readme
+
+
+def test_same_trigger_warning_names_a_few_not_all(env: Env, run: Run) -> None:
+    blocks = [ACHIEVEMENT.replace("Closer", f"Closer {n}") for n in range(40)]
+    env(
+        files={
+            "metrics.yaml": METRIC,
+            "profiles.yaml": PROFILE,
+            "achievements.yaml": _achievements(*blocks),
+        }
+    )
+    result = run("validate", "-e", "dev")
+    assert result.out.count("[RC105]") == 40
+    assert (
+        "achievements[Closer 0].trigger: same trigger and scope as 'Closer 1', 'Closer 2', "
+        "'Closer 3' and 36 more: they complete together [RC105]" in result.out
+    )
