@@ -93,16 +93,16 @@ class AgentDirectory:
             if isinstance(email, str) and email:
                 self._by_email.setdefault(email.strip().lower(), user_id)
         self._mapping = dict(mapping or {})
-        self._cache: dict[str, str | None] = {}
+        # Only keys that matched: unknown ones can be as many as the rows (a wrong column).
+        self._cache: dict[str, str] = {}
 
     def resolve(self, key: str) -> str | None:
         """The user id for an agent key, or None when no Genesys user matches."""
-        if key in self._cache:
-            return self._cache[key]
+        found = self._cache.get(key)
+        if found is not None:
+            return found
         target = self._mapping.get(key, key)
-        if target in self._ids:
-            found: str | None = target
-        else:
-            found = self._by_email.get(target.strip().lower())
-        self._cache[key] = found
+        found = target if target in self._ids else self._by_email.get(target.strip().lower())
+        if found is not None:
+            self._cache[key] = found
         return found

@@ -33,6 +33,10 @@ Reason = Literal["new", "changed", "full", "zeroed", "deleted"]
 ZERO = Entry(Decimal(0), 1)
 MAX_KEPT_ERRORS = 1000
 MAX_LINES_PER_REASON = 20
+# Distinct reasons kept one by one (a wrong --agent-column makes one per row); the rest are
+# counted together under OTHER_REASONS.
+MAX_REASONS = 100
+OTHER_REASONS = "more reasons, not listed one by one"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class LineGroups:
     groups: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
 
     def add(self, reason: str, line: int) -> None:
+        if reason not in self.groups and len(self.groups) >= MAX_REASONS:
+            reason = OTHER_REASONS
         count, lines = self.groups.get(reason, (0, []))
         if len(lines) < MAX_LINES_PER_REASON:
             lines.append(line)

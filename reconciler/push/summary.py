@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from decimal import Decimal
 
-from .changes import Change, LineGroups
+from .changes import OTHER_REASONS, Change, LineGroups
 from .pusher import Failure, PushReport
 
 _MARK = {"new": "+", "changed": "~", "full": "=", "zeroed": "0", "deleted": "-"}
@@ -34,7 +34,8 @@ def change_line(change: Change, label: str) -> str:
 
 def _groups(title: str, groups: LineGroups) -> list[str]:
     lines: list[str] = []
-    for reason, (count, first_lines) in sorted(groups.groups.items()):
+    listed = sorted(groups.groups.items(), key=lambda kv: (kv[0] == OTHER_REASONS, kv[0]))
+    for reason, (count, first_lines) in listed:
         more = ", …" if count > len(first_lines) else ""
         where = ", ".join(str(n) for n in first_lines) + more
         lines.append(f"  {title}: {reason}: {count} row(s), line(s) {where}")

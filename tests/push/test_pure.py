@@ -14,9 +14,10 @@ import pytest
 from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.push.agents import AgentDirectory, load_mapping
 from reconciler.push.aggregate import Aggregator
-from reconciler.push.changes import ZERO, Window, collect, diff
+from reconciler.push.changes import MAX_REASONS, ZERO, Window, collect, diff
 from reconciler.push.ledger import Acknowledged, Entry, Ledger
 from reconciler.push.reader import Row, RowError
+from reconciler.push.summary import _groups as summary_groups
 from reconciler.push.zones import ZoneMap, fetch_user_zones, local_day
 
 NY = ZoneInfo("America/New_York")
@@ -265,3 +266,21 @@ def test_local_day_across_the_new_york_dst_change() -> None:
     assert local_day(datetime(2026, 11, 1, 5, 30, tzinfo=UTC), NY) == D("2026-11-01")
     assert local_day(datetime(2026, 11, 2, 4, 59, tzinfo=UTC), NY) == D("2026-11-01")
     assert local_day(datetime(2026, 11, 2, 5, 0, tzinfo=UTC), NY) == D("2026-11-02")
+
+
+def test_a_wrong_agent_column_does_not_list_or_keep_every_row() -> None:
+    # --agent-column pointing at deal ids: every row has its own unknown "agent". The summary
+    # and memory must not grow by one entry per row.
+    rows = [row(i, f"deal-{i}", "2026-11-27T10:00:00+00:00", "1") for i in range(2, 5002)]
+    directory = AgentDirectory(USERS)
+    result = collect(rows, directory, ZONES, WINDOW)
+    assert result.unknown_agents.total() == 5000
+    assert len(result.unknown_agents.groups) <= MAX_REASONS + 1
+    assert len(directory._cache) == 0
+    text = "\n".join(summary_groups("skipped", result.unknown_agents))
+    assert text.count("\n") <= MAX_REASONS
+    assert text.endswith(
+        f"more reasons, not listed one by one: {5000 - MAX_REASONS} row(s), "
+        "line(s) 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, "
+        "114, 115, 116, 117, 118, 119, 120, 121, …"
+    )
