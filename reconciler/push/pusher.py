@@ -21,7 +21,7 @@ from ..errors import ApiError, ReconcilerError, UncertainWriteError
 from .agents import AgentDirectory, load_mapping
 from .changes import Change, Collected, Diff, Window, ZeroMode, collect, diff
 from .ledger import Acknowledged, Ledger
-from .reader import Columns, InputFormat, read_rows
+from .reader import MAX_COUNT, MAX_VALUE, Columns, InputFormat, read_rows
 from .zones import ZoneMap, fetch_user_zones, zone
 
 BATCH_SIZE = 100
@@ -29,6 +29,7 @@ BATCH_SIZE = 100
 UNCERTAIN_ATTEMPTS = 3
 # Consecutive failed batches after which the API is taken to be down and the push stops.
 MAX_FAILED_BATCHES = 3
+TOO_BIG = "the day's total does not fit the API (value a double, count an int32)"
 
 
 class DataWriter(Protocol):
@@ -87,6 +88,16 @@ def send(
     """Write `changes` in batches; record each acknowledged batch in `ledger` straight away."""
     outcome = Outcome()
     failed_in_a_row = 0
+    # Every row fits the API (reader), but a day's sum may not; sent, it would fail its batch.
+    fits: list[Change] = []
+    for change in changes:
+        if _fits(change):
+            fits.append(change)
+        else:
+            outcome.rejected.append(Failure(change, "out.of.range", TOO_BIG))
+    if on_batch is not None and len(fits) < len(changes):
+        on_batch(len(changes) - len(fits))
+    changes = fits
     for start in range(0, len(changes), BATCH_SIZE):
         batch = changes[start : start + BATCH_SIZE]
         if failed_in_a_row >= MAX_FAILED_BATCHES:
@@ -107,6 +118,11 @@ def send(
         if on_batch is not None:
             on_batch(len(batch))
     return outcome
+
+
+def _fits(change: Change) -> bool:
+    value = change.value
+    return value is None or (abs(value) <= MAX_VALUE and change.count <= MAX_COUNT)
 
 
 def _write(

@@ -109,3 +109,22 @@ def test_batches_are_full_hundreds_at_the_boundaries(
     assert outcome.requests == requests == len(api.batches)
     assert [len(b) for b in api.batches[:-1]] == [100] * (requests - 1)
     assert len(outcome.acknowledged) == points == stored(tmp_path / "l.sqlite")
+
+
+def test_a_days_total_beyond_what_the_api_holds_is_rejected_without_its_batch(
+    tmp_path: Path,
+) -> None:
+    # Each row fits, their sum does not: sent, it would fail the request and the 99 other points.
+    huge = Change("u-big", DAY, Decimal("1.5e308") * 2, 2, None, "new")
+    many = Change("u-many", DAY, Decimal(1), 2**31, None, "new")
+    api = ScriptedData()
+    seen: list[int] = []
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(api, "m", [huge, many, *changes(3)], ledger, on_batch=seen.append)
+    assert [i["userId"] for i in api.batches[0]] == ["u0", "u1", "u2"]
+    assert [(f.change.user_id, f.code) for f in outcome.rejected] == [
+        ("u-big", "out.of.range"),
+        ("u-many", "out.of.range"),
+    ]
+    assert len(outcome.acknowledged) == 3 == stored(tmp_path / "l.sqlite")
+    assert sum(seen) == 5
