@@ -330,11 +330,17 @@ def _resolve_chain(root: Path, env: str, problems: _Problems) -> list[_Layer]:
         if not (settings_path.is_file() or settings_path.is_symlink() or settings_path.exists()):
             if via is None:
                 names = ", ".join(list_environments(root)) or "none"
+                misnamed = [
+                    p.name
+                    for p in sorted(folder.glob("*"))
+                    if p.name.lower() in ("environment.yaml", "environment.yml")
+                ]
+                hint = f" (rename {misnamed[0]} to {ENVIRONMENT_FILE})" if misnamed else ""
                 problems.add(
                     _display(root, folder),
                     "",
-                    f"{name!r} has no {ENVIRONMENT_FILE}: it is a resources-only layer that "
-                    f"environments extend, not an environment (environments: {names})",
+                    f"{name!r} has no {ENVIRONMENT_FILE}{hint}: it is a resources-only layer "
+                    f"that environments extend, not an environment (environments: {names})",
                 )
                 break
             layers.append(_Layer(name, folder, None))
@@ -698,6 +704,11 @@ def pydantic_problems(
             key = str(loc[-1])
             allowed = _keys_of(_model_at(model, loc[:-1]))
             message = f"unknown key {key!r}{did_you_mean(key, allowed)}"
+            if model is Environment and key in KIND_MODELS and len(loc) == 1:
+                message += (
+                    f": resources go in their own files next to {ENVIRONMENT_FILE} "
+                    "(e.g. resources.yaml)"
+                )
             where = key_loc
         elif loc[-1:] == ("[key]",) and key_loc is not None:
             where = key_loc

@@ -326,3 +326,28 @@ def test_validate_all_does_not_skip_a_folder_with_an_invalid_name(
     assert "environments: invalid environment name 'my env'" in result.text
     assert "my env: invalid (1 error(s), 0 warning(s))" in result.text
     assert "drafts" not in result.text
+
+
+@pytest.mark.parametrize("misnamed", ["environment.yml", "Environment.yaml"])
+def test_a_misnamed_environment_file_is_named_in_the_error(
+    write: Write, run: Run, misnamed: str
+) -> None:
+    write(f"dev/{misnamed}", "target: {base_url: http://127.0.0.1:9}\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        f"environments/dev: 'dev' has no environment.yaml (rename {misnamed} to "
+        "environment.yaml): it is a resources-only layer" in result.text
+    )
+
+
+def test_resources_written_into_environment_yaml_are_pointed_to_their_own_file(
+    write: Write, run: Run
+) -> None:
+    write("dev/environment.yaml", "target: {base_url: http://127.0.0.1:9}\n" + METRIC)
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/environment.yaml:2:1: externalMetrics: unknown key 'externalMetrics': "
+        "resources go in their own files next to environment.yaml" in result.text
+    )
