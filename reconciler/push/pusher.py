@@ -122,7 +122,7 @@ def send(
 
 def _fits(change: Change) -> bool:
     value = change.value
-    return value is None or (abs(value) <= MAX_VALUE and change.count <= MAX_COUNT)
+    return value is None or (value.copy_abs() <= MAX_VALUE and change.count <= MAX_COUNT)
 
 
 def _write(

@@ -117,7 +117,7 @@ def parse_value(raw: object) -> Decimal:
         raise ValueError(f"value {_shown(raw)} is not a number") from None
     if not value.is_finite():
         raise ValueError(f"value {_shown(raw)} is not a finite number")
-    if abs(value) > MAX_VALUE:
+    if value.copy_abs() > MAX_VALUE:  # copy_abs: exact, even past the context exponent
         raise ValueError(f"value {_shown(raw)} is too large for the API (a double)")
     return value
 
@@ -222,7 +222,7 @@ def read_csv(
                     value = Decimal(record[value_at])
                     count = 1 if count_at is None else int(record[count_at])
                     # Infinity fails the bound; comparing NaN raises InvalidOperation (below).
-                    if agent and abs(value) <= MAX_VALUE and 0 <= count <= MAX_COUNT:
+                    if agent and value.copy_abs() <= MAX_VALUE and 0 <= count <= MAX_COUNT:
                         occurred = parse_time(record[time_at], source_tz)
                         yield Row(line, agent, occurred, value, count)
                         continue
@@ -265,6 +265,9 @@ def read_jsonl(
             continue
         except RecursionError:
             yield RowError(line, "not valid JSON: nested too deeply")
+            continue
+        except ArithmeticError:  # Decimal refused a number, e.g. 1e999999999999
+            yield RowError(line, "not valid JSON: a number out of range")
             continue
         if not isinstance(fields, dict):
             yield RowError(line, "not a JSON object")

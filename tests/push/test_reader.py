@@ -245,3 +245,23 @@ def test_jsonl_on_stdin_is_recognised_after_blank_lines() -> None:
     data = b'\r\n\n{"agent": "x", "timestamp": "2026-11-27", "value": 1}\n'
     (row,) = read_rows("-", Columns(), stdin=io.BytesIO(data))
     assert row == Row(3, "x", date(2026, 11, 27), Decimal(1), 1)
+
+
+def test_a_jsonl_number_with_an_absurd_exponent_is_a_row_error(tmp_path: Path) -> None:
+    # Past Decimal's exponent limit json.loads raises InvalidOperation (not JSONDecodeError);
+    # within it, abs() would overflow the context.
+    data = (
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": 1e99999999999999999999999}\n'
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": 1e999999999999}\n'
+        b'{"agent": "x", "timestamp": "2026-11-27", "value": 2}\n'
+    )
+    rows = list(read_rows(write(tmp_path, "d.jsonl", data), Columns()))
+    assert [type(r).__name__ for r in rows] == ["RowError", "RowError", "Row"]
+    assert "not valid JSON" in rows[0].message  # type: ignore[union-attr]
+    assert "too large" in rows[1].message  # type: ignore[union-attr]
+
+
+def test_a_csv_value_with_an_absurd_exponent_is_a_row_error(tmp_path: Path) -> None:
+    data = b"agent,timestamp,value\nx,2026-11-27,1e999999999999\nx,2026-11-27,-1E+999999999999\n"
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+    assert all(isinstance(r, RowError) and "too large" in r.message for r in rows)
