@@ -105,6 +105,8 @@ def parse_time(text: str, source_tz: ZoneInfo | None) -> datetime | date:
         if source_tz is None:
             raise ValueError(f"timestamp {text!r} has no UTC offset (pass --source-tz)")
         moment = moment.replace(tzinfo=source_tz)
+    if moment.year in (1, 9999):  # a zone conversion could leave datetime's range
+        raise ValueError(f"timestamp {_shown(text)} is out of range")
     return moment
 
 

@@ -265,3 +265,14 @@ def test_a_csv_value_with_an_absurd_exponent_is_a_row_error(tmp_path: Path) -> N
     data = b"agent,timestamp,value\nx,2026-11-27,1e999999999999\nx,2026-11-27,-1E+999999999999\n"
     rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
     assert all(isinstance(r, RowError) and "too large" in r.message for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00"]
+)
+def test_timestamps_at_the_ends_of_time_are_row_errors(tmp_path: Path, text: str) -> None:
+    # Converting them to an agent's zone overflows datetime (a traceback in the day grouping).
+    data = f"agent,timestamp,value\nx,{text},1\nx,2026-11-27,2\n".encode()
+    rows = list(read_rows(write(tmp_path, "d.csv", data), Columns(), NY))
+    assert [type(r).__name__ for r in rows] == ["RowError", "Row"]
+    assert "out of range" in rows[0].message  # type: ignore[union-attr]
