@@ -29,7 +29,6 @@ BATCH_SIZE = 100
 UNCERTAIN_ATTEMPTS = 3
 # Consecutive failed batches after which the API is taken to be down and the push stops.
 MAX_FAILED_BATCHES = 3
-TOO_BIG = "the day's total does not fit the API (value a double, count an int32)"
 
 
 class DataWriter(Protocol):
@@ -88,13 +87,13 @@ def send(
     """Write `changes` in batches; record each acknowledged batch in `ledger` straight away."""
     outcome = Outcome()
     failed_in_a_row = 0
-    # Every row fits the API (reader), but a day's sum may not; sent, it would fail its batch.
     fits: list[Change] = []
     for change in changes:
-        if _fits(change):
+        unsendable = _unsendable(change)
+        if unsendable is None:
             fits.append(change)
         else:
-            outcome.rejected.append(Failure(change, "out.of.range", TOO_BIG))
+            outcome.rejected.append(Failure(change, *unsendable))
     if on_batch is not None and len(fits) < len(changes):
         on_batch(len(changes) - len(fits))
     changes = fits
@@ -120,9 +119,21 @@ def send(
     return outcome
 
 
-def _fits(change: Change) -> bool:
+def _unsendable(change: Change) -> tuple[str, str] | None:
+    """Why a point must not be sent: (code, message), or None when it can be."""
     value = change.value
-    return value is None or (value.copy_abs() <= MAX_VALUE and change.count <= MAX_COUNT)
+    if value is None:
+        return None
+    # Every row fits the API (reader), but a day's sum may not; sent, it would fail its batch.
+    if value.copy_abs() > MAX_VALUE or change.count > MAX_COUNT:
+        return (
+            "out.of.range",
+            "the day's total does not fit the API (value a double, count an int32)",
+        )
+    # A total count of 0 deletes the point: the value would be lost, not stored.
+    if change.count == 0 and value != 0:
+        return "count.zero", f"a count of 0 would delete the day's value {value:f} in Genesys"
+    return None
 
 
 def _write(

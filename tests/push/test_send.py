@@ -128,3 +128,17 @@ def test_a_days_total_beyond_what_the_api_holds_is_rejected_without_its_batch(
     ]
     assert len(outcome.acknowledged) == 3 == stored(tmp_path / "l.sqlite")
     assert sum(seen) == 5
+
+
+def test_a_day_with_a_value_but_no_deals_is_rejected_not_deleted(tmp_path: Path) -> None:
+    # With type Total a count of 0 deletes the point ("when total count reaches 0, the metric
+    # data will be deleted"): the 500 would vanish while the ledger recorded it as stored.
+    lost = Change("u-adj", DAY, Decimal(500), 0, None, "new")
+    nothing = Change(
+        "u-none", DAY, Decimal(0), 0, None, "new"
+    )  # deals cancelled: deleting is right
+    api = ScriptedData()
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(api, "m", [lost, nothing], ledger)
+    assert [i["userId"] for i in api.batches[0]] == ["u-none"]
+    assert [(f.change.user_id, f.code) for f in outcome.rejected] == [("u-adj", "count.zero")]
