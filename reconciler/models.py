@@ -93,7 +93,9 @@ class Operator(StrEnum):
 #: newline in it (easy to miss in YAML) would never match what Genesys shows.
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME_PATTERN)]
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+#: The API's integers are int32: a larger value passes nothing but a 400 at apply time.
+INT32_MAX = 2**31 - 1
+Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]
 
 
 # --- external metric definitions ----------------------------------------------------------------
@@ -117,7 +119,7 @@ class ExternalMetric(_Camel):
 
 class ReportingInterval(_Camel):
     interval_type: IntervalType
-    interval_value: int = Field(ge=1)
+    interval_value: int = Field(ge=1, le=INT32_MAX)
 
 
 class Zone(_Camel):
@@ -185,7 +187,7 @@ class Profile(_Camel):
         default=(ReportingInterval(interval_type=IntervalType.DAY, interval_value=30),),
         max_length=2,
     )
-    max_leaderboard_rank_size: int = Field(default=25, ge=1)
+    max_leaderboard_rank_size: int = Field(default=25, ge=1, le=INT32_MAX)
     active: bool = True
     metrics: tuple[ProfileMetric, ...] = Field(default=(), max_length=50)
 
@@ -200,6 +202,7 @@ class Trigger(_Strict):
     sustained_days: int | None = Field(
         default=None,
         ge=1,
+        le=INT32_MAX,
         description="Require the condition on this many consecutive days (hysteresis).",
     )
 

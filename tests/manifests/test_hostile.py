@@ -351,3 +351,16 @@ def test_resources_written_into_environment_yaml_are_pointed_to_their_own_file(
         "environments/dev/environment.yaml:2:1: externalMetrics: unknown key 'externalMetrics': "
         "resources go in their own files next to environment.yaml" in result.text
     )
+
+
+def test_an_integer_beyond_int32_is_refused_before_apply(env: Env, run: Run) -> None:
+    profile = PROFILE.replace(
+        "    metrics:\n", "    maxLeaderboardRankSize: 99999999999999999999\n    metrics:\n"
+    )
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": profile})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/profiles.yaml:4:29: profiles[Sales Agents].maxLeaderboardRankSize: "
+        "Input should be less than or equal to 2147483647" in result.text
+    )
