@@ -171,6 +171,10 @@ def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
         return None, problems.items
     layers = _resolve_chain(root, env, problems)
     if problems.items:
+        # The layers are unknown (environment.yaml unreadable, a missing base, a cycle …): still
+        # read the environment's own resource files, so their YAML errors come in this run too.
+        if (env_dir / env).is_dir():
+            _read_layer(root, _Layer(env, env_dir / env, None), problems)
         return None, problems.items
 
     top = layers[-1]

@@ -364,3 +364,14 @@ def test_an_integer_beyond_int32_is_refused_before_apply(env: Env, run: Run) -> 
         "environments/dev/profiles.yaml:4:29: profiles[Sales Agents].maxLeaderboardRankSize: "
         "Input should be less than or equal to 2147483647" in result.text
     )
+
+
+def test_a_broken_environment_yaml_does_not_hide_broken_resource_files(
+    env: Env, write: Write, run: Run
+) -> None:
+    env(settings="target: [unclosed\n")
+    write("dev/broken.yaml", "profiles:\n  - name: x\n   bad: indent\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/environment.yaml:2:1: malformed YAML" in result.text
+    assert "environments/dev/broken.yaml:3:4: malformed YAML" in result.text
