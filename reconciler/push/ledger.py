@@ -1,10 +1,14 @@
 """The local record of which points Genesys has acknowledged, so a re-run sends only changes.
 
 The data API has no GET (genesys-api.md §2), so the only way to know what is stored is to
-remember what was acknowledged. A row is written only after a point came back in
-`processedEntities`; a rejected point, or one whose request failed or whose answer was lost, is
-never written, so the next run compares against the old value and sends it again. Each batch is
+remember what was acknowledged. A value is written only after its point came back in
+`processedEntities`; a rejected point, or one whose request failed or whose answer was lost,
+never gets one, so the next run sends it again. Each batch is
 committed on its own, so an interrupted push keeps what was acknowledged before it stopped.
+
+A write whose answer never came may still have landed, so before a batch is sent its points
+are marked pending (value unknown). A pending point equals nothing: the next run sends it
+whatever the input says, even when the input went back to the value acknowledged before.
 
 One row per (metric id, user id, day): the value (as exact decimal text) and count last
 acknowledged. A point zeroed with `--zero-mode zero` stays as value 0; a point deleted with
@@ -36,10 +40,17 @@ CREATE TABLE IF NOT EXISTS points (
 """
 
 
+PENDING = "pending"  # the value column of a point sent but not (yet) acknowledged
+
+
 @dataclass(frozen=True)
 class Entry:
     value: Decimal
     count: int
+    known: bool = True  # False: sent without an answer, Genesys may hold anything
+
+
+UNKNOWN = Entry(Decimal(0), 0, known=False)
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,9 @@ class Ledger:
         entries: dict[tuple[str, date], Entry] = {}
         for user_id, day, value, count in rows:
             try:
+                if value == PENDING:
+                    entries[(user_id, date.fromisoformat(day))] = UNKNOWN
+                    continue
                 amount = Decimal(value)
                 if not amount.is_finite() or not isinstance(count, int):
                     raise ValueError
@@ -99,6 +113,20 @@ class Ledger:
                     "fix or delete it (without a ledger, a push re-sends every point)"
                 ) from None
         return entries
+
+    def mark_pending(self, metric_id: str, points: Iterable[tuple[str, date]]) -> None:
+        """Before sending (user id, day) points: unknown what Genesys holds until acknowledged."""
+        if self.readonly or self._db is None:
+            raise ReconcilerError("the ledger was opened read-only")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = [(metric_id, user, day.isoformat(), PENDING, 0, now) for user, day in points]
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO points VALUES (?, ?, ?, ?, ?, ?)", rows
+                )
+        except sqlite3.Error as error:
+            raise ReconcilerError(f"cannot write ledger {self.path}: {error}") from None
 
     def record(self, metric_id: str, points: Iterable[Acknowledged]) -> None:
         """Write acknowledged points in one transaction (one call per acknowledged batch)."""

@@ -103,6 +103,8 @@ def send(
             reason = f"not sent: stopped after {MAX_FAILED_BATCHES} failed requests in a row"
             outcome.failed.extend(Failure(c, "not.sent", reason) for c in batch)
         else:
+            if ledger is not None:  # the write may land even if its answer never comes
+                ledger.mark_pending(metric_id, ((c.user_id, c.day) for c in batch))
             response = _write(client, metric_id, batch, outcome)
             if response is None:
                 failed_in_a_row += 1

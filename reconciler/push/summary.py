@@ -28,7 +28,8 @@ def change_line(change: Change, label: str) -> str:
     before = change.previous
     new = "delete" if change.value is None else f"{_number(change.value)} ({change.count})"
     if before is not None and change.reason != "full":
-        new = f"{_number(before.value)} ({before.count}) -> {new}"
+        old = f"{_number(before.value)} ({before.count})" if before.known else "?"
+        new = f"{old} -> {new}"
     return f"  {_MARK[change.reason]} {change.day}  {label:<32} {new:<24} [{_WHY[change.reason]}]"
 
 
@@ -114,7 +115,9 @@ def as_json(report: PushReport) -> str:
             "reason": change.reason,
             "previous": None
             if change.previous is None
-            else {"value": str(change.previous.value), "count": change.previous.count},
+            else {"value": str(change.previous.value), "count": change.previous.count}
+            if change.previous.known
+            else {"value": None, "count": None, "unknown": True},
         }
 
     def failure(f: Failure) -> dict[str, object]:

@@ -115,17 +115,23 @@ def many_points() -> str:
 
 
 class KilledAfter:
-    """The real client, but the process 'dies' (an exception) after `batches` data writes."""
+    """The real client, but the process 'dies' (an exception) after `batches` data writes.
 
-    def __init__(self, client: Any, batches: int) -> None:
+    `after_send`: the next write still reaches Genesys; the process dies before its answer.
+    """
+
+    def __init__(self, client: Any, batches: int, *, after_send: bool = False) -> None:
         self._client = client
         self._left = batches
+        self._after_send = after_send
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
     def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         if self._left == 0:
+            if self._after_send:
+                self._client.write_metric_data(items)
             raise KeyboardInterrupt
         self._left -= 1
         return dict(self._client.write_metric_data(items))
@@ -327,3 +333,28 @@ def test_a_ledger_that_cannot_be_written_stops_the_push_before_any_write(
     with pytest.raises(ReconcilerError, match=r"cannot open ledger .*readonly"):
         org.push(csv_of(WEEK[0]))
     assert org.data_posts() == posts
+
+
+@pytest.mark.parametrize("killed", [False, True], ids=["answer-lost", "killed-after-send"])
+def test_a_write_that_landed_unacknowledged_is_resent_even_when_the_input_reverts(
+    org: Org, killed: bool
+) -> None:
+    # Tuesday goes 150 -> 100, but the answer is lost (or the run dies right after sending):
+    # Genesys holds 100, the ledger still says 150. When the CRM reverts to 150, the point
+    # must be sent again; comparing with the stale ledger value would leave 100 forever.
+    org.push(csv_of(*WEEK))
+    changed = csv_of(WEEK[0], *WEEK[2:])
+    if killed:
+        with pytest.raises(KeyboardInterrupt):
+            org.push(changed, client=KilledAfter(org.client, 0, after_send=True))
+    else:
+        first = org.push(changed, client=FaultyWrites(org, Faults(lost_response_rate=1.0)))
+        assert first.outcome is not None and first.outcome.failed
+        org.emulator.set_faults(Faults())
+    assert org.stored()[(ALICE, "2026-11-24")] == (100.0, 1)
+    dry = render(org.push(csv_of(*WEEK), dry_run=True))
+    assert "~ 2026-11-24  alice.nguyen@example.com         ? -> 150 (2)" in dry
+    again = org.push(csv_of(*WEEK))
+    assert not again.failed, render(again)
+    assert org.stored()[(ALICE, "2026-11-24")] == (150.0, 2)
+    assert not org.push(csv_of(*WEEK)).diff.changes

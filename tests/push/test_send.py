@@ -50,9 +50,11 @@ class ScriptedData:
         }
 
 
-def stored(path: Path) -> int:
+def stored(path: Path, *, known: bool = True) -> int:
+    """Ledger points with an acknowledged value (known) or sent without one (not known)."""
     with Ledger(path, readonly=True) as ledger:
-        return len(ledger.entries("m", date(2026, 1, 1), date(2026, 12, 31)))
+        entries = ledger.entries("m", date(2026, 1, 1), date(2026, 12, 31)).values()
+        return sum(1 for entry in entries if entry.known == known)
 
 
 def test_items_are_total_with_exact_numbers_and_null_deletes() -> None:
@@ -88,6 +90,8 @@ def test_rejected_and_failed_points_stay_out_of_the_ledger(tmp_path: Path) -> No
     assert {f.code for f in outcome.failed} == {"service.unavailable", "no.answer"}
     assert len(outcome.failed) == 150
     assert stored(tmp_path / "l.sqlite") == 99
+    # Sent without an acknowledgement: pending, so the next run sends them whatever it reads.
+    assert stored(tmp_path / "l.sqlite", known=False) == 151
 
 
 def test_the_push_stops_writing_when_the_api_keeps_failing(tmp_path: Path) -> None:
