@@ -63,6 +63,10 @@ _EXCLUSIVE = {
     "native_metric": ("externalMetric", "external_metric"),
 }
 
+#: Text that substitution may build in one environment: each file is capped at 5 MB, but a long
+#: variable referenced through thousands of aliases would otherwise build gigabytes.
+MAX_EXPANSION = 20_000_000
+
 _VAR = re.compile(r"\$\$\{|\$\{var\.([A-Za-z_][A-Za-z0-9_]*)\}|\$\{var\b[^}]*\}?")
 
 
@@ -106,6 +110,8 @@ class _Problems:
     #: Where a `${var.…}` was substituted -> the text as written, so a value the models refuse
     #: is reported with the reference it came from.
     substituted: dict[Loc, str] = field(default_factory=dict)
+    #: Characters that substitution inside longer text has produced so far (see MAX_EXPANSION).
+    expanded: int = 0
 
     def with_origin(self, found: list[Problem]) -> list[Problem]:
         out = []
@@ -575,6 +581,19 @@ def _substitute(node: Node, path: str, variables: Mapping[str, Any], problems: _
     whole = _VAR.fullmatch(value)
     if whole is not None and whole.group(1) is not None and whole.group(1) in variables:
         node.value = variables[whole.group(1)]  # keeps the variable's type (int, bool…)
+        return
+    if problems.expanded > MAX_EXPANSION:
+        return  # already refused, once
+    problems.expanded += len(value) + sum(
+        len(str(variables.get(m.group(1), ""))) for m in _VAR.finditer(value) if m.group(1)
+    )
+    if problems.expanded > MAX_EXPANSION:
+        problems.add(
+            node.loc,
+            path,
+            f"variables expand to more than {MAX_EXPANSION} characters in total (a long "
+            "variable repeated through aliases?); refusing to substitute further",
+        )
         return
     node.value = _VAR.sub(lambda m: _replace(m, node.loc, path, variables, problems), value)
 

@@ -375,3 +375,19 @@ def test_a_broken_environment_yaml_does_not_hide_broken_resource_files(
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "environments/dev/environment.yaml:2:1: malformed YAML" in result.text
     assert "environments/dev/broken.yaml:3:4: malformed YAML" in result.text
+
+
+def test_a_long_variable_repeated_through_aliases_cannot_exhaust_memory(
+    env: Env, write: Write, run: Run
+) -> None:
+    long = "x" * 1_000_000
+    env(settings=f"target: {{base_url: http://127.0.0.1:9}}\nvariables:\n  long: {long}\n")
+    refs = ", ".join(["*d"] * 100)
+    write(
+        "dev/aliases.yaml",
+        f'profiles:\n  - name: P\n    description: &d "a ${{var.long}}"\n    x: [{refs}]\n',
+    )
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/aliases.yaml:4:" in result.text
+    assert "variables expand to more than 20000000 characters in total" in result.text
