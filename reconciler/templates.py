@@ -123,6 +123,13 @@ def check(text: str) -> tuple[TemplateIssue, ...]:
     Cached: achievements of one manifest often share their templates.
     """
     try:
+        return _check(text)
+    except RecursionError:  # jinja2 parses and compiles recursively: `{{ ((((…)))) }}`
+        return (TemplateIssue("template error: expressions or blocks nested too deeply"),)
+
+
+def _check(text: str) -> tuple[TemplateIssue, ...]:
+    try:
         tree = _env.parse(text)
     except TemplateSyntaxError as error:
         return (TemplateIssue(f"template syntax error: {error.message}", error.lineno),)

@@ -33,6 +33,9 @@ def _with_push_body(template: str) -> dict[str, str]:
         ("{{ agent | attr('__class__') }}", "unsafe"),
         ("{{ 'x' * 1000000000 }}", "repetition builds more than"),
         ("{{ 2 ** 100000 }}", "exponent 100000 is too large"),
+        ("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "nested too deeply"),
+        ("{% if true %}" * 3000 + "{% endif %}" * 3000, "nested too deeply"),
+        ("{{ 1" + " + 1" * 50000 + " }}", "nested too deeply"),
     ],
 )
 def test_hostile_template_is_a_located_error(
