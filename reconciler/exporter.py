@@ -17,6 +17,7 @@ import yaml
 
 from . import normalize
 from .environment import Environment
+from .errors import UsageError
 from .live import LiveState
 from .models import ObjectiveType
 from .objectives import expand
@@ -171,8 +172,38 @@ def environment_file(environment: Environment) -> str:
     return dump(data)
 
 
+def check_folder(out: Path) -> None:
+    """Refuse a folder whose other manifests would merge with the export into something else.
+
+    Re-exporting over an earlier export is fine (the same files are overwritten); other
+    resource files, or an environment.yaml that extends another environment, would declare
+    the exported objects twice or turn them into overlays, and the folder would not load.
+    """
+    if not out.is_dir():
+        return
+    ours = {*FILES.values(), "environment.yaml"}
+    others = sorted(p.name for p in out.iterdir() if p.suffix in (".yaml", ".yml"))
+    others = [name for name in others if name not in ours]
+    if others:
+        raise UsageError(
+            f"{out} already holds other manifests ({', '.join(others)}); "
+            "export to an empty folder or over an earlier export"
+        )
+    settings = out / "environment.yaml"
+    try:
+        data = yaml.safe_load(settings.read_text()) if settings.is_file() else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    if isinstance(data, dict) and data.get("extends"):
+        raise UsageError(
+            f"{settings} extends {data['extends']!r}: the export would become overlays of it; "
+            "export to an empty folder or over an earlier export"
+        )
+
+
 def write(out: Path, live: LiveState, source_env: str, environment: Environment) -> list[Path]:
     """Write the export to `out`; an existing environment.yaml there is kept."""
+    check_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in render_files(live, source_env).items():

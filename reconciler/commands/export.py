@@ -27,6 +27,7 @@ from ..plan import Kind
 def command(root: Path, env: str, out: Path) -> None:
     """Write ENV's live org as manifests: deterministic, sorted, promotable."""
     manifest = load(root, env)
+    exporter.check_folder(out)  # before reading the org: a refused folder costs no API calls
     with open_client(manifest) as client:
         live = fetch(client, manifest, kinds=frozenset(Kind))
     try:

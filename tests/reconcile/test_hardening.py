@@ -175,3 +175,21 @@ def test_export_warns_about_names_several_live_objects_share(
     out = project / "environments" / "imported"
     assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
     assert "Warning: 2 profiles are named 'Sales Agents'" in capsys.readouterr().err
+
+
+def test_export_refuses_a_folder_whose_manifests_would_merge_with_it(
+    project: Path, emulator: Emulator, server: EmulatorServer
+) -> None:
+    write_env(project, "loop", server.url)
+    root = ["--root", str(project)]
+    prod = project / "environments" / "prod"  # extends base, and targets.yaml overlays it
+    before = {p.name: p.read_text() for p in prod.iterdir()}
+    emulator.reset_log()
+    assert main(["export", "-e", "loop", *root, "--out", str(prod)]) == ExitCode.USAGE
+    assert {p.name: p.read_text() for p in prod.iterdir()} == before
+    assert emulator.count(None, "/api/") == 0
+    (prod / "targets.yaml").unlink()
+    assert main(["export", "-e", "loop", *root, "--out", str(prod)]) == ExitCode.USAGE
+    out = project / "environments" / "imported"
+    assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
+    assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
