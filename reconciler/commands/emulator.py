@@ -17,7 +17,13 @@ DEFAULT_SECRET = "emulator-secret"
 
 @click.command("emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8990, show_default=True, help="Port (0 = any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8990,
+    show_default=True,
+    help="Port (0 = any free port).",
+)
 @click.option(
     "--state",
     "state_path",

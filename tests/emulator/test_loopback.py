@@ -178,6 +178,7 @@ def test_cli_rejects_bad_fault_settings() -> None:
 
     assert main(["emulator", "--error-rate", "2"]) == 4
     assert main(["emulator", "--rate-limit", "0"]) == 4
+    assert main(["emulator", "--port", "99999"]) == 4  # was an OverflowError traceback
 
 
 def test_port_in_use_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
