@@ -61,6 +61,9 @@ SAMPLE_POINTS = 100
 #: checked by rendering it, so `{{ 'x' * 10**12 }}` must fail fast instead of exhausting memory.
 MAX_PRODUCT = 100_000
 MAX_EXPONENT = 64
+#: Longest rendered notification, and longest `range()`; loops cannot nest (see `check`).
+MAX_OUTPUT = 100_000
+MAX_RANGE = 1_000
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -82,12 +85,26 @@ class _Sandbox(SandboxedEnvironment):
 
 _env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
-# A notification template is self-contained: WEM has no other templates to pull in.
+
+def _range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() of more than {MAX_RANGE} numbers")
+    return numbers
+
+
+_env.globals["range"] = _range
+
+# A notification template is self-contained: WEM has no other templates to pull in, and
+# it needs no macros.
 _UNSUPPORTED = {
     nodes.Include: "include",
     nodes.Import: "import",
     nodes.FromImport: "from ... import",
     nodes.Extends: "extends",
+    # Checking renders the template: a macro could hide loops inside loops (see MAX_RANGE).
+    nodes.Macro: "macro",
+    nodes.CallBlock: "call",
 }
 
 
@@ -137,6 +154,10 @@ def _check(text: str) -> tuple[TemplateIssue, ...]:
         tag = _UNSUPPORTED[type(node)]
         message = f"template error: {{% {tag} %}} is not supported; a notification template "
         return (TemplateIssue(message + "is self-contained", node.lineno),)
+    for loop in tree.find_all(nodes.For):
+        inner = next(loop.find_all(nodes.For), None)
+        if inner is not None:  # checking renders the template: nested loops multiply its cost
+            return (TemplateIssue("template error: loops cannot be nested", inner.lineno),)
     simple = all(isinstance(node, _SIMPLE_NODES) for node in tree.find_all(nodes.Node))
     if simple:
         names = {node.name for node in tree.find_all(nodes.Name)}
@@ -192,8 +213,18 @@ def _first_line(tree: nodes.Template, name: str) -> int | None:
 
 
 def render(text: str, context: Mapping[str, Any]) -> str:
-    """Render one template in the sandbox (raises jinja2's TemplateError; `check` first)."""
-    return _env.from_string(text).render(dict(context))
+    """Render one template in the sandbox (raises jinja2's TemplateError; `check` first).
+
+    The output is capped at MAX_OUTPUT characters, so a loop cannot build gigabytes.
+    """
+    parts: list[str] = []
+    size = 0
+    for chunk in _env.from_string(text).generate(dict(context)):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"the template renders more than {MAX_OUTPUT} characters")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def context_for(achievement: Achievement, agent: Mapping[str, str]) -> dict[str, Any]:

@@ -36,6 +36,13 @@ def _with_push_body(template: str) -> dict[str, str]:
         ("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "nested too deeply"),
         ("{% if true %}" * 3000 + "{% endif %}" * 3000, "nested too deeply"),
         ("{{ 1" + " + 1" * 50000 + " }}", "nested too deeply"),
+        ("{% for a in range(99999) %}x{% endfor %}", "range() of more than 1000 numbers"),
+        (
+            "{% for a in range(9) %}{% for b in range(9) %}{% endfor %}{% endfor %}",
+            "cannot be nested",
+        ),
+        ("{% for a in range(999) %}{{ 'x' | center(99999) }}{% endfor %}", "renders more than"),
+        ("{% macro m() %}x{% endmacro %}{{ m() }}", "{% macro %} is not supported"),
     ],
 )
 def test_hostile_template_is_a_located_error(
