@@ -276,3 +276,30 @@ def test_timestamps_at_the_ends_of_time_are_row_errors(tmp_path: Path, text: str
     rows = list(read_rows(write(tmp_path, "d.csv", data), Columns(), NY))
     assert [type(r).__name__ for r in rows] == ["RowError", "Row"]
     assert "out of range" in rows[0].message  # type: ignore[union-attr]
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "agent_zone", "day"),
+    [
+        # Naive times in a spring-forward gap or a fall-back overlap still parse (fold=0) and
+        # keep their calendar day in their own zone.
+        ("2026-03-08T02:30:00", NY, NY, "2026-03-08"),  # gap in New York
+        ("2026-11-01T01:30:00", NY, NY, "2026-11-01"),  # overlap in New York
+        ("2026-03-29T01:30:00", LONDON, LONDON, "2026-03-29"),  # gap in London
+        ("2026-10-25T01:30:00", LONDON, LONDON, "2026-10-25"),  # overlap in London
+        # Across zones: 00:30 in London during BST is 19:30 the evening before in New York.
+        ("2026-10-25T00:30:00", LONDON, NY, "2026-10-24"),
+        ("2028-02-29T23:30:00", NY, LONDON, "2028-03-01"),  # leap day, late evening
+        ("2028-02-29T23:30:00", NY, NY, "2028-02-29"),
+    ],
+)
+def test_naive_times_around_dst_and_leap_days_land_on_the_agents_day(
+    tmp_path: Path, text: str, zone: ZoneInfo, agent_zone: ZoneInfo, day: str
+) -> None:
+    data = f"agent,timestamp,value\nx,{text},1\n".encode()
+    (row,) = read_rows(write(tmp_path, "d.csv", data), Columns(), zone)
+    assert isinstance(row, Row) and isinstance(row.occurred, datetime)
+    assert row.occurred.astimezone(agent_zone).date() == date.fromisoformat(day)
