@@ -59,11 +59,12 @@ class Problem:
 
     def __str__(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""
-        # One problem, one line: a name holding a newline or tab is shown escaped.
+        # One problem, one line: a file or name holding a newline or tab is shown escaped.
         path = self.path.translate(_ESCAPES)
         field_path = f"{path}: " if path else ""
         label = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.location()}: {label}{field_path}{self.message}{rule}"
+        location = self.location().translate(_ESCAPES)
+        return f"{location}: {label}{field_path}{self.message}{rule}"
 
     def as_dict(self) -> dict[str, object]:
         return {

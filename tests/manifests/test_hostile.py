@@ -401,3 +401,13 @@ def test_a_long_variable_repeated_through_aliases_cannot_exhaust_memory(
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "environments/dev/aliases.yaml:4:" in result.text
     assert "variables expand to more than 20000000 characters in total" in result.text
+
+
+def test_a_file_name_with_a_newline_still_gives_one_line_per_problem(
+    env: Env, write: Write, run: Run
+) -> None:
+    env()
+    write("dev/a\nb.yaml", "x: 1\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "environments/dev/a\\nb.yaml:1:1: x: unknown kind 'x'" in result.text
