@@ -47,7 +47,7 @@ def _mapping_from_yaml(text: str, path: Path) -> dict[str, str]:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         raise ConfigurationError(f"{path}{where}: not valid YAML") from None
-    if data is None:
+    if data is None or data == "":  # an empty file, or an empty document (`---`)
         return {}
     if not isinstance(data, dict):
         raise ConfigurationError(f"{path}: expected a mapping of CRM id to e-mail or user id")

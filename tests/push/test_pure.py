@@ -119,6 +119,9 @@ def test_yaml_mapping_keeps_crm_ids_as_written(tmp_path: Path) -> None:
         "yes": "c@x.com",
         "0x1F": "d@x.com",
     }
+    for nothing in ("", "# no exceptions yet\n", "---\n", "---\n...\n"):
+        path.write_text(nothing)
+        assert load_mapping(path) == {}
     empty = tmp_path / "e.yaml"
     empty.write_text("007:\n")
     with pytest.raises(ConfigurationError, match="007: expected an e-mail or a user id"):
