@@ -22,23 +22,36 @@ from ..options import env_option, root_option
 from ..plan import Op, Plan
 
 
+class _Interrupted(BaseException):
+    """Raised by the signal handler; a BaseException, like KeyboardInterrupt, so no
+    `except Exception` on the way up swallows it."""
+
+
 @contextmanager
-def _terminate_as_error(report_path: Path) -> Iterator[None]:
-    """SIGTERM (a cancelled CI job) stops the apply like Ctrl-C: in-flight writes finish, the
-    report is written, exit 1 — instead of dying without saying what was done."""
+def _interrupt_as_error(report_path: Path) -> Iterator[None]:
+    """Ctrl-C and SIGTERM (a cancelled CI job) stop the apply: in-flight writes finish, the
+    report is written, exit 1 with one line saying where it is — or that nothing was written
+    yet (the previous run's report was removed when this one took the lock)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        name = signal.Signals(signum).name
-        raise ApplyFailedError(f"apply interrupted by {name}; report: {report_path}")
+        raise _Interrupted(signal.Signals(signum).name)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
+    except _Interrupted as interrupted:
+        where = (
+            f"; report: {report_path}"
+            if report_path.exists()
+            else " before it wrote anything; no report"
+        )
+        raise ApplyFailedError(f"apply interrupted by {interrupted}{where}") from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @click.command("apply")
@@ -77,7 +90,8 @@ def command(
             # Applied around, not silently: `drift` keeps reporting them (exit 2) until fixed.
             click.echo(f"Warning: not applied (blocked): {', '.join(blocked)}", err=True)
 
-    with apply_lock(root, env), _terminate_as_error(report_path), open_client(manifest) as client:
+    with apply_lock(root, env), _interrupt_as_error(report_path), open_client(manifest) as client:
+        report_path.unlink(missing_ok=True)  # the report on disk is this run's, or none
         result = applier.apply(
             manifest,
             client,

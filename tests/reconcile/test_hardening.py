@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +25,7 @@ from reconcile_builders import (
 
 from reconciler import render
 from reconciler.cli import main
-from reconciler.emulator import Emulator, EmulatorServer
+from reconciler.emulator import Emulator, EmulatorServer, Faults
 from reconciler.errors import ExitCode
 from reconciler.plan import Action, Kind, Op, Plan
 from reconciler.planner import plan
@@ -193,3 +197,26 @@ def test_export_refuses_a_folder_whose_manifests_would_merge_with_it(
     out = project / "environments" / "imported"
     assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
     assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_apply_with_one_line_naming_the_report(
+    project: Path, emulator: Emulator, server: EmulatorServer
+) -> None:
+    write_env(project, "loop", server.url)
+    report = project / ".reconciler" / "loop" / "apply-report.json"
+    report.parent.mkdir(parents=True)
+    report.write_text("{}")  # a previous run's: never presented as this run's
+    emulator.set_faults(Faults(latency_ms=40))
+    command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
+    victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while api_writes(emulator) < 4 and victim.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    victim.send_signal(signal.SIGINT)
+    _, err = victim.communicate(timeout=30)
+    assert victim.returncode == ExitCode.ERROR
+    assert err.strip().splitlines() == [f"Error: apply interrupted by SIGINT; report: {report}"], (
+        err
+    )
+    assert json.loads(report.read_text())["status"] == "interrupted"
