@@ -59,12 +59,12 @@ class Problem:
 
     def __str__(self) -> str:
         rule = f" [{self.rule}]" if self.rule else ""
-        # One problem, one line: a file or name holding a newline or tab is shown escaped.
-        path = self.path.translate(_ESCAPES)
-        field_path = f"{path}: " if path else ""
+        field_path = f"{self.path}: " if self.path else ""
         label = "" if self.severity == "error" else f"{self.severity}: "
-        location = self.location().translate(_ESCAPES)
-        return f"{location}: {label}{field_path}{self.message}{rule}"
+        line = f"{self.location()}: {label}{field_path}{self.message}{rule}"
+        # One problem, one line: a newline or tab in a file name, a name or a quoted message
+        # (a library's) is shown escaped.
+        return line.translate(_ESCAPES)
 
     def as_dict(self) -> dict[str, object]:
         return {
