@@ -8,7 +8,8 @@ first to the last local day that has a usable row in the input, clipped to the A
 in that range that the ledger has for a user but the input no longer has is zeroed (or deleted).
 Days outside it are left alone, so pushing only today's deals never wipes yesterday. A user whose
 row was unreadable keeps the ledger's days untouched (we cannot tell what that row was), and a
-row with no agent at all turns zeroing off for the run.
+row with no agent, or with an agent key no Genesys user matches, turns zeroing off for the run:
+an unknown key may be a typo for a real agent, whose days must not be wiped for it.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def collect(
         user_id = directory.resolve(row.agent)
         if user_id is None:
             result.unknown_agents.add(f"unknown agent {row.agent!r}", row.line)
+            if result.zeroing_off is None:
+                result.zeroing_off = f"line {row.line} has an unknown agent"
             continue
         occurred = row.occurred
         if isinstance(occurred, datetime):
@@ -151,6 +154,8 @@ def _unreadable(
         return
     user_id = directory.resolve(row.agent)
     if user_id is None:
+        if result.zeroing_off is None:
+            result.zeroing_off = f"line {row.line} has an unknown agent"
         return
     if row.occurred is None:
         result.tainted_users.add(user_id)

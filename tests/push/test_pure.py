@@ -287,3 +287,24 @@ def test_a_wrong_agent_column_does_not_list_or_keep_every_row() -> None:
         "line(s) 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, "
         "114, 115, 116, 117, 118, 119, 120, 121, …"
     )
+
+
+def test_an_unknown_agent_stops_zeroing_because_it_may_be_a_real_agent_misspelt() -> None:
+    # Ana's only deal on the 26th is exported under a misspelt key: zeroing her day would wipe
+    # revenue that exists. The run reports the unknown agent (exit 1) and zeroes nothing.
+    ledger = {("u-ana", D("2026-11-26")): Entry(Decimal("7"), 1)}
+    rows: list[Row | RowError] = [
+        row(2, "bo.chen@example.com", "2026-11-25T10:00:00Z", "10"),
+        row(3, "ana.silav@example.com", "2026-11-26T10:00:00Z", "7"),
+        row(4, "bo.chen@example.com", "2026-11-27T10:00:00Z", "20"),
+    ]
+    got = collect(rows, AGENTS, ZONES, WINDOW)
+    assert got.zeroing_off == "line 3 has an unknown agent"
+    result = diff(got, ledger)
+    assert [c.reason for c in result.changes] == ["new", "new"] and result.kept == 1
+    # The same input without the misspelt row zeroes Ana's day: the rule is what keeps it.
+    assert [c.reason for c in diff(collect(rows[::2], AGENTS, ZONES, WINDOW), ledger).changes] == [
+        "new",
+        "zeroed",
+        "new",
+    ]
