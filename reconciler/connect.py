@@ -93,7 +93,15 @@ def open_client(
         per_minute = None
     elif target.base_url is not None:
         base_url, login_url = target.base_url, None
-        client_id, client_secret = _credentials(environ, loopback=is_loopback(base_url))
+        loopback = is_loopback(base_url)
+        parts = urlsplit(base_url)
+        if parts.scheme.lower() == "http" and parts.hostname and not loopback:
+            # Basic auth on the token request would carry the client secret unencrypted.
+            raise ConfigurationError(
+                f"target.base_url {base_url!r} is plain http to a remote host: the OAuth "
+                "secret would travel unencrypted; use https (http is for loopback only)"
+            )
+        client_id, client_secret = _credentials(environ, loopback=loopback)
     else:
         region = environ.get(REGION_VAR, "").strip() or target.region
         if not region:

@@ -128,3 +128,18 @@ def test_loopback_base_url_talks_to_a_served_emulator_with_default_credentials()
 def test_a_malformed_base_url_is_a_configuration_error(url: str) -> None:
     with pytest.raises(ConfigurationError, match="https://host"):
         open_client(manifest(Target(base_url=url)), env=CREDS)
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_the_secret_is_sent() -> None:
+    """Basic auth over http:// would put the client secret on the wire unencrypted."""
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    transport = httpx.MockTransport(handler)
+    target = Target(base_url="http://genesys-proxy.example.com:8080")
+    with pytest.raises(ConfigurationError, match="https") as refused:
+        open_client(manifest(target), env=CREDS, transport=transport)
+    assert "very-secret" not in str(refused.value) and sent == []
