@@ -92,7 +92,7 @@ class Push(_Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
             raise ValueError(
                 f"unknown IANA time zone {value!r} (e.g. America/New_York, Europe/London)"
             ) from None

@@ -411,3 +411,14 @@ def test_a_file_name_with_a_newline_still_gives_one_line_per_problem(
     result = run("validate", "-e", "dev")
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "environments/dev/a\\nb.yaml:1:1: x: unknown kind 'x'" in result.text
+
+
+@pytest.mark.parametrize("zone", ["Europe", "America/", "posix"])
+def test_a_time_zone_that_names_a_folder_of_zones_is_located(env: Env, run: Run, zone: str) -> None:
+    env(settings=f"target: {{base_url: http://127.0.0.1:9}}\npush:\n  time_zone: {zone}\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST, result.text
+    assert (
+        f"environments/dev/environment.yaml:3:14: push.time_zone: unknown IANA time zone {zone!r}"
+        in result.text
+    )
