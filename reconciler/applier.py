@@ -180,8 +180,8 @@ def check_saved_plan(saved: Plan, manifest: Manifest, live: LiveState) -> None:
     fresh = {_essence(a) for a in planner.plan(manifest, live, allow_replace=True).actions}
     if any(_essence(a) not in fresh for a in saved.actions if a.op in WRITE_OPS):
         raise PlanRefusedError(
-            "Saved plan does not match what planning now gives for the objects it changes "
-            "(the file was edited, or the org changed since); run plan again"
+            "Saved plan is stale: its actions differ from what planning now gives for the "
+            "objects it changes (the file was edited, or the org changed since); run plan again"
         )
 
 
