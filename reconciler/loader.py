@@ -759,6 +759,8 @@ def pydantic_problems(
                 else "must be one line of text without control characters (tab, newline …), "
                 f"got {detail.get('input')!r}"
             )
+        elif kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == "^/":
+            message = f"must be a path starting with '/', got {detail.get('input')!r}"
         elif kind in ("too_long", "too_short"):
             bound = "most" if kind == "too_long" else "least"
             limit = detail.get("ctx", {}).get("max_length" if kind == "too_long" else "min_length")

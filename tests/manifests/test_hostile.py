@@ -422,3 +422,13 @@ def test_a_time_zone_that_names_a_folder_of_zones_is_located(env: Env, run: Run,
         f"environments/dev/environment.yaml:3:14: push.time_zone: unknown IANA time zone {zone!r}"
         in result.text
     )
+
+
+def test_an_achievements_path_without_a_leading_slash_says_so(env: Env, run: Run) -> None:
+    env(settings="target: {base_url: http://127.0.0.1:9}\nachievements_path: api/v2/x\n")
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/environment.yaml:2:20: achievements_path: must be a path starting "
+        "with '/', got 'api/v2/x'" in result.text
+    )
