@@ -207,6 +207,10 @@ class Trigger(_Strict):
     )
 
 
+def _filled(text: str | None) -> bool:
+    return text is not None and text.strip() != ""
+
+
 class EmailChannel(_Strict):
     enabled: bool
     subject: str | None = None
@@ -214,8 +218,8 @@ class EmailChannel(_Strict):
 
     @model_validator(mode="after")
     def _enabled_needs_text(self) -> EmailChannel:
-        if self.enabled and not (self.subject and self.body):
-            raise ValueError("an enabled email needs both subject and body")
+        if self.enabled and not (_filled(self.subject) and _filled(self.body)):
+            raise ValueError("an enabled email needs both subject and body (not blank)")
         return self
 
 
@@ -227,8 +231,8 @@ class PushChannel(_Strict):
 
     @model_validator(mode="after")
     def _enabled_needs_text(self) -> PushChannel:
-        if self.enabled and not (self.title and self.body):
-            raise ValueError("an enabled push needs both title and body")
+        if self.enabled and not (_filled(self.title) and _filled(self.body)):
+            raise ValueError("an enabled push needs both title and body (not blank)")
         return self
 
 

@@ -432,3 +432,14 @@ def test_an_achievements_path_without_a_leading_slash_says_so(env: Env, run: Run
         "environments/dev/environment.yaml:2:20: achievements_path: must be a path starting "
         "with '/', got 'api/v2/x'" in result.text
     )
+
+
+def test_an_enabled_email_with_a_blank_subject_is_refused(env: Env, run: Run) -> None:
+    text = ACHIEVEMENT.replace('subject: "Unlocked: {{ achievement.name }}"', 'subject: "   "')
+    env(files={"metrics.yaml": METRIC, "profiles.yaml": PROFILE, "achievements.yaml": text})
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "achievements[Closer].notifications.email: an enabled email needs both subject and body "
+        "(not blank)" in result.text
+    )
