@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -66,12 +67,21 @@ MAX_OUTPUT = 100_000
 MAX_RANGE = 1_000
 
 
+#: Largest number a filter takes (`center(n)`, `indent(n)` …): their output is built before
+#: MAX_OUTPUT can see it. A format width of six digits or more is refused for the same reason.
+MAX_ARGUMENT = 100_000
+_WIDE_PERCENT = re.compile(r"%[^a-zA-Z%]*\d{6}")
+_WIDE_FORMAT = re.compile(r"\{[^{}]*:[^{}]*\d{6}[^{}]*\}")
+
+
 class _Sandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"exponent {right} is too large (at most {MAX_EXPONENT})")
+        if operator == "%" and isinstance(left, str) and _WIDE_PERCENT.search(left):
+            raise SecurityError("a %-format width or precision of six digits or more")
         if operator == "*":
             for sized, count in ((left, right), (right, left)):
                 if (
@@ -82,8 +92,26 @@ class _Sandbox(SandboxedEnvironment):
                     raise SecurityError(f"repetition builds more than {MAX_PRODUCT} items")
         return super().call_binop(context, operator, left, right)
 
+    def wrap_str_format(self, value: Any) -> Any:
+        text = getattr(value, "__self__", None)
+        if isinstance(text, str) and _WIDE_FORMAT.search(text):
+            raise SecurityError("a format width or precision of six digits or more")
+        return super().wrap_str_format(value)
+
+
+def _bounded(function: Any) -> Any:
+    @functools.wraps(function)  # keeps jinja2's pass_context/pass_environment marks
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
+                raise SecurityError(f"a filter argument above {MAX_ARGUMENT}: {value}")
+        return function(*args, **kwargs)
+
+    return bounded
+
 
 _env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_env.filters = {name: _bounded(function) for name, function in _env.filters.items()}
 
 
 def _range(*args: int) -> range:

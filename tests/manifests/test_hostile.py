@@ -43,6 +43,9 @@ def _with_push_body(template: str) -> dict[str, str]:
         ),
         ("{% for a in range(999) %}{{ 'x' | center(99999) }}{% endfor %}", "renders more than"),
         ("{% macro m() %}x{% endmacro %}{{ m() }}", "{% macro %} is not supported"),
+        ("{{ 'x' | center(9999999999) }}", "a filter argument above 100000"),
+        ("{{ '%9999999999s' % 'x' }}", "width or precision of six digits or more"),
+        ("{{ '{:>9999999999}'.format('x') }}", "width or precision of six digits or more"),
     ],
 )
 def test_hostile_template_is_a_located_error(
