@@ -446,3 +446,13 @@ def test_an_enabled_email_with_a_blank_subject_is_refused(env: Env, run: Run) ->
         "achievements[Closer].notifications.email: an enabled email needs both subject and body "
         "(not blank)" in result.text
     )
+
+
+def test_lipsum_is_not_a_template_global(env: Env, run: Run) -> None:
+    env(files=_with_push_body("{{ lipsum(20000, min=500, max=1000) }}"))
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/achievements.yaml:15:15: achievements[Closer].notifications.push.body: "
+        "unknown template variable lipsum" in result.text
+    )
