@@ -22,10 +22,12 @@ Any problem raises `ManifestError` carrying all of them.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -88,8 +90,35 @@ def list_environments(root: Path) -> list[str]:
     )
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+#: Candidate comparisons that did-you-mean hints may make in one load. A hint costs a pass over
+#: every candidate, so thousands of misses against thousands of names would take minutes.
+MAX_SUGGESTION_WORK = 500_000
+_suggestion_budget: ContextVar[list[int] | None] = ContextVar("_suggestion_budget", default=None)
+
+
+def _afford(options: Collection[str]) -> bool:
+    """Whether a hint over `options` fits the current load's budget (and spend it)."""
+    budget = _suggestion_budget.get()
+    if budget is None:
+        return True
+    if budget[0] < len(options):
+        budget[0] = 0  # spent: later hints stop before even listing their candidates
+        return False
+    budget[0] -= len(options)
+    return True
+
+
+def _close_match(word: str, options: list[str], cutoff: float) -> str | None:
+    if not _afford(options):
+        return None
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, candidates: Collection[str]) -> str:
     """` (did you mean 'x'?)` for the closest candidate, or an empty string."""
+    if not _afford(candidates):
+        return ""
     options = list(candidates)
     # A truncated key ("unitDef") means the longer key it starts, not the closest short one.
     prefixed = [c for c in options if len(word) >= 3 and c.lower().startswith(word.lower())]
@@ -158,6 +187,15 @@ def load(root: Path, env: str) -> Manifest:
 
 
 def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
+    """See `_load_partial`; did-you-mean hints share one budget per call."""
+    token = _suggestion_budget.set([MAX_SUGGESTION_WORK])
+    try:
+        return _load_partial(root, env)
+    finally:
+        _suggestion_budget.reset(token)
+
+
+def _load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
     """Like `load`, but returns the problems together with what did load.
 
     The manifest (None when the environment itself could not be read; with a stand-in
@@ -264,11 +302,11 @@ def _meant_overlay(kind: str, name: str, first_layer: dict[tuple[str, str], int]
     Such an object was most likely meant as an overlay; computed only for invalid objects.
     """
     depth = first_layer.get((kind, name), 0)
-    if depth == 0:
+    budget = _suggestion_budget.get()
+    if depth == 0 or (budget is not None and budget[0] <= 0):
         return None
     inherited = [n for (k, n), d in first_layer.items() if k == kind and d < depth]
-    close = difflib.get_close_matches(name, inherited, n=1, cutoff=0.8)
-    return close[0] if close else None
+    return _close_match(name, inherited, 0.8)
 
 
 def locate(manifest: Manifest, kind: Kind | str, name: str, path: Iterable[str | int] = ()) -> Loc:
@@ -614,7 +652,8 @@ def _replace(
         )
         return token
     if name not in variables:
-        known = ", ".join(sorted(variables)) or "none defined"
+        names = sorted(itertools.islice(variables, 20)) + (["…"] if len(variables) > 20 else [])
+        known = ", ".join(names) or "none defined"
         problems.add(
             loc,
             path,
@@ -675,13 +714,14 @@ def _check_references(
                     f"external metric {ref.value!r} is not declared in this environment"
                     f"{did_you_mean(ref.value, external)}",
                 )
+    external_names = list(external)
     for achievement in resources.achievements:
         metric_name = achievement.trigger.metric
         if metric_name in external:
             continue
         # Not declared: a native metric (checked against the org at plan time) — unless it is
         # so close to a declared external metric that it is almost certainly a typo of one.
-        close = difflib.get_close_matches(metric_name, list(external), n=1, cutoff=0.85)
+        close = _close_match(metric_name, external_names, 0.85)
         if close:
             node = merged["achievements"][achievement.name]
             trigger = node.mapping()["trigger"].mapping()
@@ -689,7 +729,7 @@ def _check_references(
                 trigger["metric"].loc,
                 f"achievements[{achievement.name}].trigger.metric",
                 f"external metric {metric_name!r} is not declared in this environment "
-                f"(did you mean {close[0]!r}?)",
+                f"(did you mean {close!r}?)",
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -456,3 +457,29 @@ def test_lipsum_is_not_a_template_global(env: Env, run: Run) -> None:
         "environments/dev/achievements.yaml:15:15: achievements[Closer].notifications.push.body: "
         "unknown template variable lipsum" in result.text
     )
+
+
+def test_thousands_of_near_miss_names_do_not_make_validate_quadratic(
+    write: Write, run: Run
+) -> None:
+    count = 2500
+    write(
+        "base/metrics.yaml",
+        "externalMetrics:\n"
+        + "".join(
+            f"  - {{name: Metric_{n}, unit: Number, precision: 0, "
+            "defaultObjectiveType: HigherIsBetter}\n"
+            for n in range(count)
+        ),
+    )
+    write("dev/environment.yaml", "extends: base\ntarget: {base_url: http://127.0.0.1:9}\n")
+    write(
+        "dev/typos.yaml",
+        "externalMetrics:\n" + "".join(f"  - {{name: Metrik_{n}}}\n" for n in range(count)),
+    )
+    started = time.process_time()
+    result = run("validate", "-e", "dev")
+    elapsed = time.process_time() - started
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert "did you mean 'Metric_0'?" in result.text  # hints while the budget lasts
+    assert elapsed < 10, f"{elapsed:.1f} s of CPU for {count} misses"
