@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .models import PositiveInt32
+
 DEFAULT_ACHIEVEMENTS_PATH = "/api/v2/wem/achievements"
 DEFAULT_STATE = ".reconciler/emulator-state.json"
 
@@ -115,5 +117,5 @@ class Environment(_Strict):
         description="Base path of the WEM achievements API (documented by seed 001, not by "
         "Genesys's published API).",
     )
-    rate_limit_per_minute: int = Field(default=300, ge=1)
+    rate_limit_per_minute: PositiveInt32 = 300
     push: Push = Push()

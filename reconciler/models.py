@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -93,9 +93,25 @@ class Operator(StrEnum):
 #: newline in it (easy to miss in YAML) would never match what Genesys shows.
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME_PATTERN)]
+
+
+def _not_a_boolean(value: object) -> object:
+    # pydantic reads True as 1, and YAML reads yes/no/on/off as booleans: `precision: yes` would
+    # silently become precision 1. A number field takes numbers only.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, got the boolean {str(value).lower()}")
+    return value
+
+
+#: Added last in a number's Annotated, so it runs first and the bounds before it stay plain
+#: JSON Schema minimum/maximum.
+NOT_BOOLEAN = BeforeValidator(_not_a_boolean)
 #: The API's integers are int32: a larger value passes nothing but a 400 at apply time.
 INT32_MAX = 2**31 - 1
-Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]
+Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX), NOT_BOOLEAN]
+Precision = Annotated[int, Field(ge=0, le=5), NOT_BOOLEAN]
+PositiveInt32 = Annotated[int, Field(ge=1, le=INT32_MAX), NOT_BOOLEAN]
+TargetNumber = Annotated[int, Field(ge=0, le=1_000_000_000), NOT_BOOLEAN]
 
 
 # --- external metric definitions ----------------------------------------------------------------
@@ -109,7 +125,7 @@ class ExternalMetric(_Camel):
     unit_definition: str | None = Field(
         default=None, description="Free text qualifying the unit, e.g. USD for Currency."
     )
-    precision: int = Field(ge=0, le=5, description="Decimal places shown, 0-5.")
+    precision: Precision = Field(description="Decimal places shown, 0-5.")
     default_objective_type: ObjectiveType
     enabled: bool = True
 
@@ -119,7 +135,7 @@ class ExternalMetric(_Camel):
 
 class ReportingInterval(_Camel):
     interval_type: IntervalType
-    interval_value: int = Field(ge=1, le=INT32_MAX)
+    interval_value: PositiveInt32
 
 
 class Zone(_Camel):
@@ -141,8 +157,8 @@ class Target(_Strict):
     """
 
     # Bounded so every zone the shorthand expands to (up to 2 x value) fits the API's int32.
-    value: int = Field(ge=0, le=1_000_000_000)
-    points: int = Field(ge=0, le=1_000_000_000)
+    value: TargetNumber
+    points: TargetNumber
     direction: Literal["HigherIsBetter", "LowerIsBetter"] | None = None
 
 
@@ -156,7 +172,7 @@ class ProfileMetric(_Camel):
     native_metric: Name | None = Field(
         default=None, description="Name of a native Genesys metric, e.g. Average Handle Time."
     )
-    precision: int | None = Field(default=None, ge=0, le=5)
+    precision: Precision | None = None
     time_display_unit: TimeDisplayUnit | None = None
     enabled: bool = True
     target: Target | None = None
@@ -187,7 +203,7 @@ class Profile(_Camel):
         default=(ReportingInterval(interval_type=IntervalType.DAY, interval_value=30),),
         max_length=2,
     )
-    max_leaderboard_rank_size: int = Field(default=25, ge=1, le=INT32_MAX)
+    max_leaderboard_rank_size: PositiveInt32 = 25
     active: bool = True
     metrics: tuple[ProfileMetric, ...] = Field(default=(), max_length=50)
 
@@ -198,11 +214,9 @@ class Profile(_Camel):
 class Trigger(_Strict):
     metric: Name = Field(description="Name of the metric (external or native) the trigger watches.")
     operator: Operator
-    value: float = Field(allow_inf_nan=False)
-    sustained_days: int | None = Field(
+    value: Annotated[float, Field(allow_inf_nan=False), NOT_BOOLEAN]
+    sustained_days: PositiveInt32 | None = Field(
         default=None,
-        ge=1,
-        le=INT32_MAX,
         description="Require the condition on this many consecutive days (hysteresis).",
     )
 

@@ -483,3 +483,24 @@ def test_thousands_of_near_miss_names_do_not_make_validate_quadratic(
     assert result.code == ExitCode.INVALID_MANIFEST
     assert "did you mean 'Metric_0'?" in result.text  # hints while the budget lasts
     assert elapsed < 10, f"{elapsed:.1f} s of CPU for {count} misses"
+
+
+def test_a_yaml_boolean_is_not_a_number(env: Env, run: Run) -> None:
+    # YAML reads yes/on/true as booleans and pydantic would take them as 1: precision 1 and a
+    # target of 1 point would reach Genesys without a word.
+    env(
+        files={
+            "metrics.yaml": METRIC.replace("precision: 2", "precision: yes"),
+            "profiles.yaml": PROFILE.replace("points: 100", "points: on"),
+        }
+    )
+    result = run("validate", "-e", "dev")
+    assert result.code == ExitCode.INVALID_MANIFEST
+    assert (
+        "environments/dev/metrics.yaml:5:16: externalMetrics[Daily_Revenue_Closed].precision: "
+        "must be a number, got the boolean true" in result.text
+    )
+    assert (
+        "profiles[Sales Agents].metrics[Revenue closed].target.points: "
+        "must be a number, got the boolean true" in result.text
+    )
