@@ -107,13 +107,14 @@ def test_in_use_definition_cannot_be_deleted_or_disabled(api: httpx.Client) -> N
     conflict = "employee.performance.external.metric.definition.state.conflict.error"
     for reply in (api.delete(url), api.patch(url, json={"enabled": False})):
         assert reply.status_code == 409 and reply.json()["code"] == conflict
-    # Switching the profile metric off frees the definition.
+    # Switching the profile metric off does not free it: profile metrics cannot be deleted, so
+    # any profile metric that measures the definition holds it (reference §8.2).
     metric = api.get(metric_url).json()
     metric["objective"]["enabled"] = False
     assert api.put(metric_url, json=metric).status_code == 200
-    assert api.get(url).json()["inUse"] is False
-    assert api.delete(url).status_code == 204
-    assert api.get(url).status_code == 404
+    assert api.get(url).json()["inUse"] is True
+    assert api.delete(url).status_code == 409
+    assert api.get(url).status_code == 200
 
 
 def test_delete_forgets_the_definitions_data(api: httpx.Client, emulator: Emulator) -> None:

@@ -32,9 +32,11 @@ READ_ONLY = {"id", "retentionMonths", "inUse", "dateLastRefreshed", "selfUri"}
 
 
 def in_use(state: OrgState, definition_id: str) -> bool:
+    # Any profile metric that measures the definition holds it, enabled or not (the reference's
+    # checklist, §8.2): profile metrics cannot be deleted, so a definition once used in a profile
+    # stays undeletable, and a tool must never count on disabling to free it.
     return any(
         metric.get("externalMetricDefinitionId") == definition_id
-        and (metric.get("objective") or {}).get("enabled", True)
         for metric in state.kind("profileMetrics").values()
     )
 
