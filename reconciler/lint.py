@@ -7,6 +7,7 @@ prints this table.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -122,6 +123,12 @@ RULES: dict[str, Rule] = {
             "warning",
             "single-brace placeholder such as {agent_name} in a template",
             "only {{ agent.name }} is a template variable; the braces reach the agent verbatim",
+        ),
+        Rule(
+            "RC109",
+            "warning",
+            "new object in an extending environment whose name nearly matches an inherited one",
+            "overlays match by exact name: a misspelt overlay creates a second object in the org",
         ),
     )
 }
@@ -350,11 +357,58 @@ def _single_braces(manifest: Manifest) -> Iterator[Problem]:
             )
 
 
+#: Name pairs compared by similarity before RC109 falls back to exact case/punctuation matches
+#: (difflib is quadratic; at org maximum a base and an overlay could hold 500 achievements each).
+NEAR_NAME_BUDGET = 50_000
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _misspelt_overlays(manifest: Manifest) -> Iterator[Problem]:
+    if manifest.environment.extends is None:
+        return
+    own_folder = f"environments/{manifest.name}/"
+    kinds = (
+        (Kind.EXTERNAL_METRIC, "externalMetrics", manifest.resources.external_metrics),
+        (Kind.PROFILE, "profiles", manifest.resources.profiles),
+        (Kind.ACHIEVEMENT, "achievements", manifest.resources.achievements),
+    )
+    for kind, key, objects in kinds:
+        own: list[str] = []
+        inherited: list[str] = []
+        for obj in objects:
+            source = manifest.sources.get((kind.value, obj.name), "")
+            (own if source.startswith(own_folder) else inherited).append(obj.name)
+        if not own or not inherited:
+            continue
+        folded = {_fold(name): name for name in inherited}
+        similar = len(own) * len(inherited) <= NEAR_NAME_BUDGET
+        for name in own:
+            meant = folded.get(_fold(name))
+            if meant is None and similar:
+                close = difflib.get_close_matches(name, inherited, n=1, cutoff=0.85)
+                meant = close[0] if close else None
+            if meant is not None:
+                yield problem(
+                    manifest,
+                    "RC109",
+                    kind,
+                    name,
+                    ("name",),
+                    f"{key}[{name}].name",
+                    f"{name!r} is a new object, not an overlay of the inherited {meant!r}; "
+                    "overlays match by exact name",
+                )
+
+
 _CHECKS: tuple[Callable[[Manifest], Iterator[Problem]], ...] = (
     _profiles,
     _unused_external,
     _achievements,
     _single_braces,
+    _misspelt_overlays,
 )
 
 

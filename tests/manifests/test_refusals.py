@@ -456,6 +456,36 @@ def test_overlay_with_a_misspelt_name_says_which_object_it_meant(write: Write, r
     )
 
 
+def test_a_valid_overlay_with_a_near_miss_name_is_warned_about(write: Write, run: Run) -> None:
+    # Valid on its own, so nothing else flags it: without RC109 prod would get a second profile.
+    write("base/metrics.yaml", METRIC)
+    write("base/profiles.yaml", PROFILE)
+    write("prod/environment.yaml", "extends: base\ntarget: {region: us-east-1}\n")
+    write(
+        "prod/overlay.yaml",
+        """\
+        profiles:
+          - name: Sales agents
+            description: Sales floor
+            metrics:
+              - name: Revenue closed
+                externalMetric: Daily_Revenue_Closed
+                target: {value: 12000, points: 100}
+        """,
+    )
+    result = run("validate", "-e", "prod")
+    assert result.code == ExitCode.OK
+    assert (
+        "environments/prod/overlay.yaml:2:11: warning: profiles[Sales agents].name: "
+        "'Sales agents' is a new object, not an overlay of the inherited 'Sales Agents'; "
+        "overlays match by exact name [RC109]" in result.out
+    )
+    assert run("validate", "-e", "prod", "--strict").code == ExitCode.INVALID_MANIFEST
+    # The exact name overlays, and warns about nothing.
+    write("prod/overlay.yaml", "profiles:\n  - name: Sales Agents\n    description: Prod floor\n")
+    assert "RC109" not in run("validate", "-e", "prod").out
+
+
 def test_more_external_metrics_than_an_org_allows(env: Env, run: Run) -> None:
     items = "".join(
         f"  - {{name: KPI_{n:02d}, unit: Number, precision: 0, "
