@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+# A declared test extra: if it is missing the import fails the run rather than skipping it.
+import PureCloudPlatformClientV2 as sdk
 import pytest
 
 from reconciler.emulator import Emulator, EmulatorServer, serve
 
 from .conftest import NOW
-
-sdk = pytest.importorskip("PureCloudPlatformClientV2")
 
 
 @pytest.fixture(scope="module")
