@@ -1,8 +1,9 @@
 """Send changes to the data API and record what it acknowledged; the whole push as one call.
 
 Writes are batches of at most 100 items with `type: Total`, so each item overwrites its
-(metric, user, day) point. That makes a batch idempotent: when its answer is lost
-(`UncertainWriteError`) the same batch is simply sent again, a bounded number of times. Only
+(metric, user, day) point. That makes a batch idempotent, and the client re-sends it when its
+answer is lost (`GenesysClient.write_metric_data` marks all-Total writes safe to retry); a batch
+still unanswered after the client's bounded retries is reported as not acknowledged. Only
 items echoed in `processedEntities` reach the ledger; `unprocessedEntities` are reported with
 their codes, and items of a batch that failed are reported as not acknowledged — both are
 retried by the next run because the ledger still holds the old value.
@@ -17,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from ..errors import ApiError, ReconcilerError, UncertainWriteError
+from ..errors import ApiError, ReconcilerError
 from .agents import AgentDirectory, load_mapping
 from .changes import Change, Collected, Diff, Window, ZeroMode, collect, diff
 from .ledger import Acknowledged, Ledger
@@ -25,8 +26,6 @@ from .reader import MAX_COUNT, MAX_VALUE, Columns, InputFormat, read_rows
 from .zones import ZoneMap, fetch_user_zones, zone
 
 BATCH_SIZE = 100
-# Attempts per batch when the answer is lost; safe because Total writes overwrite.
-UNCERTAIN_ATTEMPTS = 3
 # Consecutive failed batches after which the API is taken to be down and the push stops.
 MAX_FAILED_BATCHES = 3
 
@@ -141,19 +140,13 @@ def _unsendable(change: Change) -> tuple[str, str] | None:
 def _write(
     client: DataWriter, metric_id: str, batch: Sequence[Change], outcome: Outcome
 ) -> dict[str, Any] | None:
-    items = [item(metric_id, change) for change in batch]
-    for attempt in range(1, UNCERTAIN_ATTEMPTS + 1):
-        outcome.requests += 1
-        try:
-            return client.write_metric_data(items)
-        except UncertainWriteError as error:
-            if attempt == UNCERTAIN_ATTEMPTS:
-                code, message = "no.answer", str(error)
-        except ApiError as error:
-            code, message = error.code or str(error.status or "no.answer"), str(error)
-            break
-    outcome.failed.extend(Failure(change, code, message) for change in batch)
-    return None
+    outcome.requests += 1
+    try:
+        return client.write_metric_data([item(metric_id, change) for change in batch])
+    except ApiError as error:
+        code = error.code or str(error.status or "no.answer")
+        outcome.failed.extend(Failure(change, code, str(error)) for change in batch)
+        return None
 
 
 def _echo_key(echoed: dict[str, Any]) -> tuple[str, str]:

@@ -1,18 +1,22 @@
-"""The send loop's failure handling, with a scripted data endpoint (no HTTP involved).
+"""The send loop's failure handling, with a scripted data endpoint.
 
 The script is a list of what each write does; the assertions are about what reaches the
-ledger and the outcome, which the script does not decide by itself.
+ledger and the outcome, which the script does not decide by itself. Lost answers go through
+the real client over an httpx transport: re-sending them is the client's job, not the loop's.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from reconciler.client import GenesysClient
 from reconciler.errors import ApiError, UncertainWriteError
 from reconciler.push.changes import Change
 from reconciler.push.ledger import Ledger
@@ -73,17 +77,38 @@ def test_items_are_total_with_exact_numbers_and_null_deletes() -> None:
 
 
 def test_lost_answers_are_resent_because_total_writes_overwrite(tmp_path: Path) -> None:
-    api = ScriptedData("lost", "lost", "ok")
-    with Ledger(tmp_path / "l.sqlite") as ledger:
-        outcome = send(api, "m", changes(150), ledger)
-    assert outcome.requests == 4  # batch 1 three times, batch 2 once
-    assert api.batches[0] == api.batches[1] == api.batches[2]
+    batches: list[list[dict[str, Any]]] = []
+    lost = 2  # the first two data writes arrive, and their answers are lost
+
+    def genesys(request: httpx.Request) -> httpx.Response:
+        nonlocal lost
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 86399})
+        items = json.loads(request.content)["items"]
+        batches.append(items)
+        if lost:
+            lost -= 1
+            raise httpx.ReadError("connection reset after the request was sent")
+        return httpx.Response(200, json={"processedEntities": items, "unprocessedEntities": []})
+
+    client = GenesysClient(
+        "http://genesys.test",
+        "id",
+        "secret",
+        transport=httpx.MockTransport(genesys),
+        rate_limit_per_minute=None,
+        sleep=lambda seconds: None,
+    )
+    with client, Ledger(tmp_path / "l.sqlite") as ledger:
+        outcome = send(client, "m", changes(150), ledger)
+    assert len(batches) == 4  # batch 1 three times, batch 2 once
+    assert batches[0] == batches[1] == batches[2]
     assert len(outcome.acknowledged) == 150 and not outcome.failed
     assert stored(tmp_path / "l.sqlite") == 150
 
 
 def test_rejected_and_failed_points_stay_out_of_the_ledger(tmp_path: Path) -> None:
-    api = ScriptedData("reject-first", "api-error", "lost", "lost", "lost")
+    api = ScriptedData("reject-first", "api-error", "lost")
     with Ledger(tmp_path / "l.sqlite") as ledger:
         outcome = send(api, "m", changes(250), ledger)
     assert [(f.change.user_id, f.code) for f in outcome.rejected] == [("u0", "bad.user")]
