@@ -9,6 +9,7 @@ from types import FrameType
 
 import click
 
+from ..connect import is_loopback
 from ..emulator import Emulator, Faults, serve
 from ..errors import ConfigurationError, UsageError
 
@@ -115,7 +116,7 @@ def command(
     click.echo(f"Genesys Cloud emulator listening on {server.url}")
     click.echo(f"client id: {client_id}; {secret_note}")
     click.echo(f"state: {state_path if state_path else '(in memory)'}")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not is_loopback(server.url):
         click.echo(
             "warning: /__emulator (unauthenticated control endpoints) is reachable from the "
             f"network on {host}; use a loopback address unless you mean it",
