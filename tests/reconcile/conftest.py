@@ -47,6 +47,18 @@ def loopback(manifest: Manifest, url: str) -> Manifest:
     return dataclasses.replace(manifest, environment=environment)
 
 
+def in_process_client(emulator: Emulator) -> GenesysClient:
+    """The real client on the emulator's in-process transport (no sockets, no pacing)."""
+    return GenesysClient(
+        "http://emulator.invalid",
+        "reconciler-local",
+        "emulator-secret",
+        transport=emulator.transport(),
+        rate_limit_per_minute=None,
+        retry=FAST_RETRY,
+    )
+
+
 def client_for(url: str) -> GenesysClient:
     return GenesysClient(
         url,

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FAST_RETRY, REPO
+from conftest import REPO, in_process_client
 
 from reconciler import applier
-from reconciler.client import GenesysClient
 from reconciler.emulator import Emulator, Faults
 from reconciler.errors import ApplyFailedError
 from reconciler.live import fetch
@@ -86,14 +85,7 @@ def test_external_metric_patch_sends_only_changed_patchable_fields() -> None:
 def test_a_failed_write_stops_the_apply_and_the_report_says_what_happened(tmp_path: Path) -> None:
     emulator = Emulator()
     manifest = load(REPO, "local")
-    with GenesysClient(
-        "http://emulator.invalid",
-        "reconciler-local",
-        "emulator-secret",
-        transport=emulator.transport(),
-        rate_limit_per_minute=None,
-        retry=FAST_RETRY,
-    ) as client:
+    with in_process_client(emulator) as client:
         live = fetch(client, manifest)
         planned = plan(manifest, live)
         # Every write from now on is refused with a 400 (not retryable).
@@ -114,14 +106,7 @@ def test_apply_stops_at_the_org_limit_reports_and_converges_on_rerun(tmp_path: P
     emulator = Emulator()
     manifest = load(REPO, "local")
     report = tmp_path / "nested" / "report.json"
-    with GenesysClient(
-        "http://emulator.invalid",
-        "reconciler-local",
-        "emulator-secret",
-        transport=emulator.transport(),
-        rate_limit_per_minute=None,
-        retry=FAST_RETRY,
-    ) as client:
+    with in_process_client(emulator) as client:
         for n in range(49):  # one slot left of the org's 50 external metrics
             client.create_external_metric(
                 {"name": f"Filler {n:02d}", "unit": "Number", "precision": 0,
@@ -147,13 +132,7 @@ def test_apply_stops_at_the_org_limit_reports_and_converges_on_rerun(tmp_path: P
 def test_phases_run_kinds_in_order_and_keep_one_actions_steps_together() -> None:
     emulator = Emulator()
     manifest = load(REPO, "local")
-    with GenesysClient(
-        "http://emulator.invalid",
-        "reconciler-local",
-        "emulator-secret",
-        transport=emulator.transport(),
-        rate_limit_per_minute=None,
-    ) as client:
+    with in_process_client(emulator) as client:
         live = fetch(client, manifest)
     planned = plan(manifest, live)
     steps = applier._Applier(planned, live, manifest, client).steps()

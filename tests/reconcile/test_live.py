@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
+from conftest import in_process_client
 from reconcile_builders import manifest, revenue, sales, wins
 
-from reconciler.client import GenesysClient
 from reconciler.emulator import Emulator
 from reconciler.live import fetch
 from reconciler.plan import Kind
 
 
 def reads(emulator: Emulator, desired_kinds: dict[str, tuple[object, ...]]) -> list[str]:
-    with GenesysClient(
-        "http://emulator.invalid",
-        "reconciler-local",
-        "emulator-secret",
-        transport=emulator.transport(),
-        rate_limit_per_minute=None,
-    ) as client:
+    with in_process_client(emulator) as client:
         emulator.reset_log()
         fetch(client, manifest(**desired_kinds))  # type: ignore[arg-type]
     return sorted(r.path for r in emulator.request_log if r.path.startswith("/api/"))
@@ -32,13 +26,7 @@ def test_only_external_metrics_declared_reads_one_list() -> None:
 def test_profiles_read_catalogues_and_only_declared_profiles_metrics() -> None:
     emulator = Emulator()
     home = emulator.objects("divisions")[0]["id"]
-    with GenesysClient(
-        "http://emulator.invalid",
-        "reconciler-local",
-        "emulator-secret",
-        transport=emulator.transport(),
-        rate_limit_per_minute=None,
-    ) as client:
+    with in_process_client(emulator) as client:
         created = client.create_profile(
             {"name": "Sales floor", "description": "Sales agents", "division": {"id": home},
              "reportingIntervals": [{"intervalType": "Day", "intervalValue": 30}],
@@ -64,13 +52,7 @@ def test_achievements_read_their_list_and_the_native_catalogue() -> None:
 
 def test_export_reads_every_kind_and_every_profiles_metrics() -> None:
     emulator = Emulator()
-    with GenesysClient(
-        "http://emulator.invalid",
-        "reconciler-local",
-        "emulator-secret",
-        transport=emulator.transport(),
-        rate_limit_per_minute=None,
-    ) as client:
+    with in_process_client(emulator) as client:
         live = fetch(client, manifest(), kinds=frozenset(Kind))
     assert live.achievements == [] and live.external_metrics == []
     default = next(p for p in live.profiles or [] if p["name"] == "Default Performance Profile")
