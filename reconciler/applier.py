@@ -428,7 +428,8 @@ class _Applier:
         try:
             call()
         except ApiError as error:
-            # A retried DELETE whose first attempt landed answers 404: the object is gone.
+            # Gone already (deleted in the org since the plan was read): what was asked for.
+            # The client covers the other 404, its own retry after a lost DELETE answer.
             if error.status != 404:
                 raise
 
