@@ -26,13 +26,13 @@ from typing import Any
 
 import yaml
 
-from reconciler import planner
-from reconciler.applier import apply
 from reconciler.client import GenesysClient
 from reconciler.emulator import Emulator, Faults, serve
-from reconciler.live import fetch
-from reconciler.loader import load
-from reconciler.plan import Op
+from reconciler.manifests.loader import load
+from reconciler.reconcile import planner
+from reconciler.reconcile.applier import apply
+from reconciler.reconcile.live import fetch
+from reconciler.reconcile.plan import Op
 
 EXTERNAL, PROFILES, METRICS_PER_PROFILE, ACHIEVEMENTS = 50, 200, 20, 500
 PAGE_SIZE = 100

@@ -13,13 +13,14 @@ from types import FrameType
 
 import click
 
-from .. import applier, render
 from ..connect import open_client
 from ..errors import ApplyFailedError
-from ..loader import load
-from ..lock import apply_lock
-from ..options import env_option, root_option
-from ..plan import Op, Plan
+from ..manifests.loader import load
+from ..output import render
+from ..reconcile import applier
+from ..reconcile.lock import apply_lock
+from ..reconcile.plan import Op, Plan
+from .options import env_option, root_option
 
 
 class _Interrupted(BaseException):

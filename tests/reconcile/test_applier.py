@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from conftest import REPO, in_process_client
 
-from reconciler import applier
 from reconciler.emulator import Emulator, Faults
 from reconciler.errors import ApplyFailedError
-from reconciler.live import fetch
-from reconciler.loader import load
-from reconciler.plan import Action, FieldChange, Kind, Op
-from reconciler.planner import plan
+from reconciler.kinds import Kind
+from reconciler.manifests.loader import load
+from reconciler.reconcile import applier
+from reconciler.reconcile.live import fetch
+from reconciler.reconcile.plan import Action, FieldChange, Op
+from reconciler.reconcile.planner import plan
 
 
 def test_profile_put_keeps_the_live_metric_order() -> None:

@@ -6,8 +6,8 @@ from conftest import in_process_client
 from reconcile_builders import manifest, revenue, sales, wins
 
 from reconciler.emulator import Emulator
-from reconciler.live import fetch
-from reconciler.plan import Kind
+from reconciler.kinds import Kind
+from reconciler.reconcile.live import fetch
 
 
 def reads(emulator: Emulator, desired_kinds: dict[str, tuple[object, ...]]) -> list[str]:

@@ -35,12 +35,12 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from .client.regions import REGIONS
+from ..client.regions import REGIONS
+from ..errors import ManifestError, Problem
+from ..kinds import Kind
 from .environment import Environment, Target
-from .errors import ManifestError, Problem
 from .manifest import Manifest
 from .models import NAME_PATTERN, Achievement, ExternalMetric, Profile, Resources
-from .plan import Kind
 from .yamlsource import Loc, Node, SourceError, load_file
 
 ENVIRONMENTS_DIR = "environments"

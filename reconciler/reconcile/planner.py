@@ -22,11 +22,12 @@ from typing import Any
 from deepdiff import DeepDiff
 from deepdiff.helper import notpresent
 
+from ..kinds import KIND_ORDER, Address, Kind
+from ..manifests.manifest import Manifest
+from ..manifests.models import Achievement, Profile
 from . import normalize
-from .live import Address, LiveObject, LiveState, declared_kinds, fingerprint
-from .manifest import Manifest
-from .models import Achievement, Profile
-from .plan import KIND_ORDER, WRITE_OPS, Action, FieldChange, Kind, Op, Plan
+from .live import LiveObject, LiveState, declared_kinds, fingerprint
+from .plan import WRITE_OPS, Action, FieldChange, Op, Plan
 
 #: External-metric fields Genesys cannot PATCH: a change means delete + create (a new id).
 IMMUTABLE_FIELDS: dict[Kind, tuple[str, ...]] = {

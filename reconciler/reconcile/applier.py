@@ -25,11 +25,12 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
+from ..errors import ApiError, ApplyFailedError, PlanRefusedError, UncertainWriteError, UsageError
+from ..kinds import Kind
+from ..manifests.manifest import Manifest
 from . import planner
-from .errors import ApiError, ApplyFailedError, PlanRefusedError, UncertainWriteError, UsageError
 from .live import JSON, LiveObject, LiveState, ReadClient, fetch, fingerprint
-from .manifest import Manifest
-from .plan import FORMAT_VERSION, WRITE_OPS, Action, Kind, Op, Plan
+from .plan import FORMAT_VERSION, WRITE_OPS, Action, Op, Plan
 
 T = TypeVar("T")
 

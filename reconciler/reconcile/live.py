@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from ..kinds import Address, Kind, checksum
+from ..manifests.manifest import Manifest
+from ..manifests.models import ObjectiveType
 from . import normalize
-from .manifest import Manifest
-from .models import ObjectiveType
-from .plan import Kind, checksum
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,9 +46,6 @@ class LiveObject:
     id: str
     raw: JSON
     normalized: normalize.Normalized
-
-
-Address = tuple[Kind, str]
 
 
 @dataclass

@@ -15,12 +15,12 @@ from typing import Any
 
 import yaml
 
+from ..errors import UsageError
+from ..manifests.environment import Environment
+from ..manifests.models import ObjectiveType
+from ..manifests.objectives import expand
 from . import normalize
-from .environment import Environment
-from .errors import UsageError
 from .live import LiveState
-from .models import ObjectiveType
-from .objectives import expand
 
 #: File name per kind, as the shipped environments name them.
 FILES = {

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import (
+from ..manifests.models import (
     Achievement,
     ExternalMetric,
     IntervalType,
@@ -166,7 +166,7 @@ def desired_zones(metric: ProfileMetric, objective_type: ObjectiveType | None) -
         zones = metric.zones
     else:
         # Imported here: objectives.py is owned by the manifests area and imports the models.
-        from .objectives import zones_for
+        from ..manifests.objectives import zones_for
 
         zones = zones_for(metric, objective_type)
     return sort_zones([zone.model_dump(mode="json", by_alias=True) for zone in zones])
