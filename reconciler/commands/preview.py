@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import ManifestError, UsageError
-from ..manifests.loader import did_you_mean, load
+from ..manifests.loader import load
+from ..manifests.suggest import did_you_mean
 from ..manifests.templates import SAMPLE_AGENT, Rendered, render_achievement
 from ..manifests.validation import errors_of, validate
 from .options import env_option, root_option

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode, Problem, UsageError
+from ..manifests.layers import list_environments
 from ..manifests.lint import rules_table
-from ..manifests.loader import list_environments
 from ..manifests.validation import check_environment, errors_of
 from ..output.reports import ReportPaths, report_options, write_reports
 from .options import format_option, root_option

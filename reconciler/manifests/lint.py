@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import Problem, Severity
 from ..kinds import Kind
-from .loader import locate
+from .locate import locate
 from .manifest import Manifest
 from .models import ExternalMetric, ObjectiveType, ScopeType, Unit
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from ..errors import Problem
 from ..kinds import Kind
 from .lint import RULES, lint
-from .loader import load_partial, locate, locate_node
+from .locate import locate, locate_node
 from .manifest import Manifest
+from .reader import load_partial
 from .templates import check, template_fields
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from reconciler.errors import ManifestError
 from reconciler.kinds import Kind
-from reconciler.manifests.loader import load, locate
+from reconciler.manifests.loader import load
+from reconciler.manifests.locate import locate
 
 from .conftest import ACHIEVEMENT, METRIC, PROFILE, Write
 

@@ -10,7 +10,8 @@ import pytest
 from reconciler.cli import main
 from reconciler.commands.schema import generate
 from reconciler.errors import ExitCode
-from reconciler.manifests.loader import list_environments, load
+from reconciler.manifests.layers import list_environments
+from reconciler.manifests.loader import load
 from reconciler.manifests.manifest import Manifest
 from reconciler.manifests.models import ProfileMetric
 

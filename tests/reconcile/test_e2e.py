@@ -17,7 +17,8 @@ from reconciler.cli import main
 from reconciler.emulator import Emulator, EmulatorServer, Faults
 from reconciler.errors import ExitCode, ReconcilerError
 from reconciler.kinds import Kind
-from reconciler.manifests.loader import list_environments, load
+from reconciler.manifests.layers import list_environments
+from reconciler.manifests.loader import load
 from reconciler.manifests.manifest import Manifest
 from reconciler.reconcile import exporter
 from reconciler.reconcile.applier import apply
