@@ -19,11 +19,14 @@ from ..kinds import Address, Kind, checksum
 from ..manifests.manifest import Manifest
 from ..manifests.models import ObjectiveType
 from . import normalize
+from .normalize import JSON
+from .resources.achievements import live_achievement
+from .resources.external_metrics import live_external_metric
+from .resources.profile_metrics import live_profile_metric, profile_metric_name
+from .resources.profiles import live_profile
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-JSON = dict[str, Any]
 
 
 class ReadClient(Protocol):
@@ -95,18 +98,24 @@ class LiveState:
 
         for raw in self.external_metrics or []:
             add(
-                Kind.EXTERNAL_METRIC, str(raw.get("name")), raw, normalize.live_external_metric(raw)
+                Kind.EXTERNAL_METRIC,
+                str(raw.get("name")),
+                raw,
+                live_external_metric(raw),
             )
         for raw in self.profiles or []:
             profile_name = str(raw.get("name"))
-            add(Kind.PROFILE, profile_name, raw, normalize.live_profile(raw, lookup))
+            add(Kind.PROFILE, profile_name, raw, live_profile(raw, lookup))
             for metric in self.profile_metrics.get(str(raw.get("id")), []):
-                form = normalize.live_profile_metric(profile_name, metric, lookup)
-                address = normalize.profile_metric_name(profile_name, str(metric.get("name")))
+                form = live_profile_metric(profile_name, metric, lookup)
+                address = profile_metric_name(profile_name, str(metric.get("name")))
                 add(Kind.PROFILE_METRIC, address, metric, form)
         for raw in self.achievements or []:
             add(
-                Kind.ACHIEVEMENT, str(raw.get("name")), raw, normalize.live_achievement(raw, lookup)
+                Kind.ACHIEVEMENT,
+                str(raw.get("name")),
+                raw,
+                live_achievement(raw, lookup),
             )
         return found
 
