@@ -75,6 +75,10 @@ class LiveState:
         divisions = {str(d.get("id")): str(d.get("name")) for d in self.divisions}
         home = self.home_division or {}
         home_name = home.get("name") or divisions.get(str(home.get("id")))
+        if home.get("id") and home_name:
+            # The divisions list is read only when a profile names a division; the home
+            # division's own read still names the id a live profile may carry alone.
+            divisions.setdefault(str(home["id"]), str(home_name))
         return normalize.Lookup(
             external_metric_names={
                 str(m.get("id")): str(m.get("name")) for m in self.external_metrics or []
@@ -176,8 +180,9 @@ def fetch(
         reads["external_metrics"] = client.list_external_metrics
     if Kind.PROFILE in wanted:
         reads["profiles"] = client.list_profiles
-        reads["divisions"] = client.list_divisions
         reads["home_division"] = client.get_home_division
+        if all_profiles or any(p.division for p in manifest.resources.profiles):
+            reads["divisions"] = client.list_divisions
     if Kind.PROFILE in wanted or Kind.ACHIEVEMENT in wanted:
         reads["metric_definitions"] = client.list_metric_definitions
     if Kind.ACHIEVEMENT in wanted:

@@ -33,7 +33,10 @@ def desired_profile(profile: Profile, lookup: Lookup) -> Normalized:
 
 def live_profile(raw: Mapping[str, Any], lookup: Lookup) -> Normalized:
     division = raw.get("division") or {}
-    division_name = division.get("name") or lookup.division_names.get(str(division.get("id")))
+    division_id = division.get("id")
+    division_name = division.get("name") or lookup.division_names.get(str(division_id))
+    if division_name is None and division_id:
+        division_name = f"<division {division_id}>"  # so a plan says which one
     return {
         "name": raw.get("name"),
         "description": raw.get("description") or "",
