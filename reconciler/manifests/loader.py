@@ -24,11 +24,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ManifestError
+from ..gcpause import without_gc
 from .manifest import Manifest
 from .reader import load_partial
 from .validation import validate
 
 
+@without_gc
 def load(root: Path, env: str) -> Manifest:
     """Load environment `env` under `root/environments/` (see the module docstring).
 

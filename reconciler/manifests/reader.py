@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Problem
+from ..gcpause import without_gc
 from ..kinds import Kind
 from .environment import ENVIRONMENTS_DIR, Environment, Target
 from .layers import (
@@ -29,6 +30,7 @@ from .suggest import MAX_SUGGESTION_WORK, close_match, suggestion_budget
 from .yamlsource import Node
 
 
+@without_gc
 def load_partial(root: Path, env: str) -> tuple[Manifest | None, list[Problem]]:
     """See `_load_partial`; did-you-mean hints share one budget per call."""
     token = suggestion_budget.set([MAX_SUGGESTION_WORK])

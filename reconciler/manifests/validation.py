@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..gcpause import without_gc
 from ..kinds import Kind
 from .lint import RULES, lint
 from .locate import locate, locate_node
@@ -18,11 +19,13 @@ from .reader import load_partial
 from .templates import check, template_fields
 
 
+@without_gc
 def validate(manifest: Manifest) -> list[Problem]:
     """Every lint finding and template problem, errors and warnings, sorted by location."""
     return sorted([*lint(manifest), *_template_problems(manifest)])
 
 
+@without_gc
 def check_environment(root: Path, env: str) -> list[Problem]:
     """Load and validate `env`: all problems, whether loading failed or not."""
     manifest, problems = load_partial(root, env)

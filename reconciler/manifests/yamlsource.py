@@ -16,6 +16,7 @@ Building from events is iterative, so a hostile file cannot exhaust the Python s
 
 from __future__ import annotations
 
+import functools
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,21 +188,24 @@ def _short(tag: str) -> str:
 
 
 _PLAIN = (True, False)
-# Plain scalars repeat a lot (true, 0, Good, HigherIsBetter …): resolve each text once.
-_plain_cache: dict[str, Scalar] = {}
+#: Plain scalars repeat a lot (true, 0, Good, HigherIsBetter …): resolve each short text once.
+#: Least-recently-used eviction keeps those hot values cached however many unique names an org
+#: has (a cache that simply stopped growing filled up with names and then missed on every value).
+_CACHED_TEXT = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_plain(text: str) -> Scalar:
+    return _construct(_resolver.resolve(ScalarNode, text, _PLAIN), text)  # type: ignore[no-untyped-call]
 
 
 def _scalar(event: Any, file: str) -> Scalar:
     tag = event.tag
     if tag is None and event.implicit == _PLAIN:
         text = event.value
-        try:
-            return _plain_cache[text]
-        except KeyError:
-            value = _construct(_resolver.resolve(ScalarNode, text, _PLAIN), text)  # type: ignore[no-untyped-call]
-            if len(_plain_cache) < 10_000:
-                _plain_cache[text] = value
-            return value
+        if len(text) <= _CACHED_TEXT:
+            return _resolve_plain(text)
+        return _construct(_resolver.resolve(ScalarNode, text, _PLAIN), text)  # type: ignore[no-untyped-call]
     if tag is None or tag == "!":
         tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     if tag not in _SCALAR_TAGS:

@@ -22,6 +22,7 @@ from typing import Any
 from deepdiff import DeepDiff
 from deepdiff.helper import notpresent
 
+from ..gcpause import without_gc
 from ..kinds import KIND_ORDER, Address, Kind
 from ..manifests.manifest import Manifest
 from ..manifests.models import Achievement, Profile
@@ -440,6 +441,7 @@ def touched(actions: Iterable[Action]) -> list[Address]:
     return [(a.kind, a.name) for a in actions if a.op in WRITE_OPS]
 
 
+@without_gc
 def plan(manifest: Manifest, live: LiveState, *, allow_replace: bool = False) -> Plan:
     """Plan `manifest` against `live`. Pure: no I/O, same inputs -> same plan."""
     planner = _Planner(manifest, live, allow_replace or manifest.environment.policy.allow_replace)

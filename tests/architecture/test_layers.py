@@ -22,6 +22,7 @@ RANKS = {
     "errors": 0,
     "kinds": 0,
     "scoring": 0,
+    "gcpause": 0,
     "client": 1,
     "emulator": 2,
     "manifests": 2,
