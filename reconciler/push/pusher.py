@@ -33,6 +33,10 @@ MAX_FAILED_BATCHES = 3
 class DataWriter(Protocol):
     def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]: ...
 
+    # Requests the client has put on the wire, re-sends included: the summary's count.
+    @property
+    def request_count(self) -> int: ...
+
 
 class PushClient(DataWriter, Protocol):
     def list_external_metrics(self) -> list[dict[str, Any]]: ...
@@ -52,7 +56,7 @@ class Failure:
 
 @dataclass
 class Outcome:
-    requests: int = 0
+    requests: int = 0  # data requests sent, each re-send of a batch counted
     acknowledged: list[Change] = field(default_factory=list)
     rejected: list[Failure] = field(default_factory=list)  # unprocessedEntities
     failed: list[Failure] = field(default_factory=list)  # never acknowledged
@@ -140,13 +144,17 @@ def _unsendable(change: Change) -> tuple[str, str] | None:
 def _write(
     client: DataWriter, metric_id: str, batch: Sequence[Change], outcome: Outcome
 ) -> dict[str, Any] | None:
-    outcome.requests += 1
+    # The client re-sends a batch whose answer was lost; its counter sees every attempt.
+    # Writes are sequential, so the difference is this batch's requests alone.
+    before = client.request_count
     try:
         return client.write_metric_data([item(metric_id, change) for change in batch])
     except ApiError as error:
         code = error.code or str(error.status or "no.answer")
         outcome.failed.extend(Failure(change, code, str(error)) for change in batch)
         return None
+    finally:
+        outcome.requests += client.request_count - before
 
 
 def _echo_key(echoed: dict[str, Any]) -> tuple[str, str]:
