@@ -328,7 +328,9 @@ def test_a_ledger_that_cannot_be_written_stops_the_push_before_any_write(
     posts = org.data_posts()
     connect = sqlite3.connect
     monkeypatch.setattr(
-        sqlite3, "connect", lambda path: connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+        sqlite3,
+        "connect",
+        lambda path, **options: connect(f"{Path(path).as_uri()}?mode=ro", uri=True, **options),
     )
     with pytest.raises(ReconcilerError, match=r"cannot open ledger .*readonly"):
         org.push(csv_of(WEEK[0]))
