@@ -54,6 +54,10 @@ def make_session(verify: bool | str = True) -> requests.Session:
     class TimeoutSession(requests.Session):
         def request(self, *args: Any, **kwargs: Any) -> requests.Response:
             kwargs.setdefault("timeout", TIMEOUT)
+            if self.verify is not True:
+                # requests lets REQUESTS_CA_BUNDLE override a session's own CA bundle unless
+                # the request names it; with verify=True that variable keeps working.
+                kwargs.setdefault("verify", self.verify)
             return super().request(*args, **kwargs)
 
     session = TimeoutSession()
