@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import ExitCode, UsageError
+from ..errors import ConfigurationError, ExitCode, UsageError
 from .options import env_option, format_option, root_option
 
 
@@ -19,7 +19,24 @@ from .options import env_option, format_option, root_option
 @env_option
 @click.option("--metric", required=True, help="External metric definition name.")
 @click.option(
-    "--input", "input_path", required=True, metavar="FILE|-", help="CSV or JSON Lines; - = stdin."
+    "--input", "input_path", default=None, metavar="FILE|-", help="CSV or JSON Lines; - = stdin."
+)
+@click.option(
+    "--salesforce",
+    "soql",
+    default=None,
+    metavar="SOQL",
+    help="Read a SOQL query's records (credentials: SALESFORCE_* environment variables).",
+)
+@click.option("--sql", "sql", default=None, metavar="QUERY", help="Read a SQL query's rows.")
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    envvar="RECONCILER_PUSH_DB",
+    show_envvar=True,
+    metavar="URL",
+    help="Database URL for --sql, e.g. postgresql://user@host/crm or sqlite:///deals.db.",
 )
 @click.option(
     "--input-format",
@@ -67,16 +84,34 @@ from .options import env_option, format_option, root_option
 @format_option("text", "json")
 @click.option(
     "--ledger",
-    "ledger_path",
+    "ledger_location",
+    default=None,
+    envvar="RECONCILER_LEDGER",
+    show_envvar=True,
+    metavar="FILE|URL",
+    help="Ledger: a SQLite file or a postgresql:// URL "
+    "(default: <root>/.reconciler/<env>/push-ledger.sqlite).",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="After a lost ledger: zero (or delete) every user's covered day without a deal.",
+)
+@click.option(
+    "--report",
+    "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Ledger file (default: <root>/.reconciler/<env>/push-ledger.sqlite).",
+    help="Also write the JSON summary to this file (written even when the push fails).",
 )
 def command(
     root: Path,
     env: str,
     metric: str,
-    input_path: str,
+    input_path: str | None,
+    soql: str | None,
+    sql: str | None,
+    db_url: str | None,
     input_format: str,
     agent_column: str,
     time_column: str,
@@ -90,7 +125,9 @@ def command(
     full: bool,
     dry_run: bool,
     output_format: str,
-    ledger_path: Path | None,
+    ledger_location: str | None,
+    rebuild: bool,
+    report_path: Path | None,
 ) -> None:
     """Push CRM deals as daily per-agent external metric data (only what changed)."""
     # Imported here so a half-built dependency never breaks `reconciler --help`.
@@ -98,8 +135,23 @@ def command(
     from ..manifests.loader import load
     from ..push.pusher import PushRequest, run
     from ..push.reader import Columns
+    from ..push.sources import Source
+    from ..push.sources.salesforce import SalesforceSource
+    from ..push.sources.sql import SqlSource
     from ..push.summary import as_json, render
 
+    given = [
+        name for name, v in (("--input", input_path), ("--salesforce", soql), ("--sql", sql)) if v
+    ]
+    if len(given) != 1:
+        raise UsageError("give one of --input, --salesforce or --sql")
+    if sql is not None and not db_url:
+        raise UsageError("--sql needs --db URL (or RECONCILER_PUSH_DB)")
+    source: Source | None = None
+    if soql is not None:
+        source = SalesforceSource(soql)
+    elif sql is not None and db_url:
+        source = SqlSource(sql, db_url)
     period: tuple[date, date] | None = None
     if (first is None) != (last is None):
         raise UsageError("--from and --to go together")
@@ -110,8 +162,8 @@ def command(
     manifest = load(root, env)
     request = PushRequest(
         metric=metric,
-        input=input_path,
-        ledger_path=ledger_path or root / ".reconciler" / env / "push-ledger.sqlite",
+        input=input_path or "",
+        ledger_path=ledger_location or root / ".reconciler" / env / "push-ledger.sqlite",
         fallback_zone=manifest.environment.push.time_zone,
         columns=Columns(agent_column, time_column, value_column, count_column),
         source_tz=source_tz,
@@ -121,6 +173,8 @@ def command(
         zero_mode=zero_mode,  # type: ignore[arg-type]
         dry_run=dry_run,
         period=period,
+        source=source,
+        rebuild=rebuild,
     )
     with contextlib.ExitStack() as stack:
         progress: Callable[[int], Callable[[int], None]] | None = None
@@ -134,6 +188,15 @@ def command(
 
         client = stack.enter_context(open_client(manifest))
         report = run(client, request, progress=progress)
-    click.echo(as_json(report) if output_format == "json" else render(report))
+    summary = as_json(report)
+    if report_path is not None:
+        try:
+            report_path.parent.mkdir(parents=True, exist_ok=True)
+            report_path.write_text(summary + "\n", encoding="utf-8")
+        except OSError as error:
+            raise ConfigurationError(
+                f"cannot write the report {report_path}: {error.strerror}"
+            ) from None
+    click.echo(summary if output_format == "json" else render(report))
     if report.failed:
         click.get_current_context().exit(int(ExitCode.ERROR))

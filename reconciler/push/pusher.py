@@ -21,8 +21,12 @@ from typing import IO, Any, Protocol
 from ..errors import ApiError, ReconcilerError
 from .agents import AgentDirectory, load_mapping
 from .changes import Change, Collected, Diff, Window, ZeroMode, collect, diff
-from .ledger import Acknowledged, Ledger
-from .reader import MAX_COUNT, MAX_VALUE, Columns, InputFormat, read_rows
+from .ledger import Acknowledged, LedgerStore
+from .ledgers import open_ledger
+from .lost import LostLedger, lost_ledger, rebuild_entries
+from .reader import MAX_COUNT, MAX_VALUE, Columns, InputFormat
+from .sources import Source
+from .sources.files import FileSource
 from .zones import ZoneMap, fetch_user_zones, zone
 
 BATCH_SIZE = 100
@@ -32,6 +36,10 @@ MAX_FAILED_BATCHES = 3
 
 class DataWriter(Protocol):
     def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]: ...
+
+    # Requests the client has put on the wire, re-sends included: the summary's count.
+    @property
+    def request_count(self) -> int: ...
 
 
 class PushClient(DataWriter, Protocol):
@@ -52,7 +60,7 @@ class Failure:
 
 @dataclass
 class Outcome:
-    requests: int = 0
+    requests: int = 0  # data requests sent, each re-send of a batch counted
     acknowledged: list[Change] = field(default_factory=list)
     rejected: list[Failure] = field(default_factory=list)  # unprocessedEntities
     failed: list[Failure] = field(default_factory=list)  # never acknowledged
@@ -79,7 +87,7 @@ def send(
     client: DataWriter,
     metric_id: str,
     changes: Sequence[Change],
-    ledger: Ledger | None,
+    ledger: LedgerStore | None,
     *,
     on_batch: Callable[[int], None] | None = None,
 ) -> Outcome:
@@ -140,13 +148,17 @@ def _unsendable(change: Change) -> tuple[str, str] | None:
 def _write(
     client: DataWriter, metric_id: str, batch: Sequence[Change], outcome: Outcome
 ) -> dict[str, Any] | None:
-    outcome.requests += 1
+    # The client re-sends a batch whose answer was lost; its counter sees every attempt.
+    # Writes are sequential, so the difference is this batch's requests alone.
+    before = client.request_count
     try:
         return client.write_metric_data([item(metric_id, change) for change in batch])
     except ApiError as error:
         code = error.code or str(error.status or "no.answer")
         outcome.failed.extend(Failure(change, code, str(error)) for change in batch)
         return None
+    finally:
+        outcome.requests += client.request_count - before
 
 
 def _echo_key(echoed: dict[str, Any]) -> tuple[str, str]:
@@ -189,8 +201,8 @@ def resolve_metric(client: PushClient, name: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class PushRequest:
     metric: str
-    input: str
-    ledger_path: Path
+    input: str  # a file (`-`: stdin) when `source` is None
+    ledger_path: Path | str  # a SQLite file, or a postgresql:// URL
     fallback_zone: str = "UTC"
     columns: Columns = field(default_factory=Columns)
     source_tz: str | None = None
@@ -200,6 +212,13 @@ class PushRequest:
     zero_mode: ZeroMode = "zero"
     dry_run: bool = False
     period: tuple[date, date] | None = None
+    source: Source | None = None  # a query (Salesforce, SQL) instead of `input`
+    rebuild: bool = False  # every user's covered day is unknown: see the `lost` module
+
+    def rows_source(self, stdin: IO[bytes] | None = None) -> Source:
+        if self.source is not None:
+            return self.source
+        return FileSource(self.input, self.input_format, stdin)
 
 
 @dataclass
@@ -210,13 +229,19 @@ class PushReport:
     diff: Diff
     labels: dict[str, str]
     outcome: Outcome | None  # None on a dry run
+    source: str = ""  # what was read (Source.label)
+    unit: str = "line"  # what a row number counts (Source.unit)
+    ledger: str = ""  # where the ledger is (no password)
+    lost: LostLedger | None = None
 
     @property
     def failed(self) -> bool:
-        """Exit 1: something was unreadable, unmatched, rejected or never acknowledged."""
+        """Exit 1: something was unreadable, unmatched, rejected or never acknowledged, or
+        the ledger was lost (stale days may remain that this run could not correct)."""
         c = self.collected
         sent_badly = self.outcome is not None and (self.outcome.rejected or self.outcome.failed)
-        return bool(c.error_count or c.unknown_agents or sent_badly)
+        lost = self.lost is not None and not self.lost.rebuilt
+        return bool(c.error_count or c.unknown_agents or sent_badly or lost)
 
 
 def utc_now() -> datetime:
@@ -246,18 +271,35 @@ def run(
     zones = ZoneMap(fetch_user_zones(client), zones_fallback.key)
     window = Window.api(now())
     period = Window(*request.period) if request.period else None
-    rows = read_rows(request.input, request.columns, source_tz, request.input_format, stdin)
-    collected = collect(rows, directory, zones, window, period)
+    source = request.rows_source(stdin)
+    collected = collect(source.rows(request.columns, source_tz), directory, zones, window, period)
     labels = {str(u["id"]): str(u.get("email") or u.get("name") or u["id"]) for u in users}
-    with Ledger(request.ledger_path, readonly=request.dry_run) as ledger:
-        changes = diff(
-            collected,
-            ledger.entries(metric_id, window.first, window.last),
-            full=request.full,
-            zero_mode=request.zero_mode,
+    ledger = open_ledger(request.ledger_path, readonly=request.dry_run)
+    try:
+        # Held from the first read to the last write: see the `ledger` module.
+        ledger.lock(metric_id)
+        lost = lost_ledger(
+            metric, ledger.knows(metric_id), ledger.label, collected.covered, request.rebuild
         )
+        entries = ledger.entries(metric_id, window.first, window.last)
+        if request.rebuild:
+            entries = rebuild_entries(entries, labels.keys(), collected.covered)
+        changes = diff(collected, entries, full=request.full, zero_mode=request.zero_mode)
         outcome = None
         if not request.dry_run:
             on_batch = progress(len(changes.changes)) if progress and changes.changes else None
             outcome = send(client, metric_id, changes.changes, ledger, on_batch=on_batch)
-    return PushReport(request, metric_id, collected, changes, labels, outcome)
+    finally:
+        ledger.close()
+    return PushReport(
+        request,
+        metric_id,
+        collected,
+        changes,
+        labels,
+        outcome,
+        source=source.label,
+        unit=source.unit,
+        ledger=ledger.label,
+        lost=lost,
+    )

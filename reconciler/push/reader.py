@@ -143,9 +143,26 @@ def parse_count(raw: object) -> int:
     return count
 
 
-def _row(
+def moment_of(value: datetime | date, source_tz: ZoneInfo | None) -> datetime | date:
+    """A database's date or datetime as a row's `occurred`; ValueError as `parse_time`."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        if source_tz is None:
+            raise ValueError(f"timestamp {value.isoformat()} has no UTC offset (pass --source-tz)")
+        value = value.replace(tzinfo=source_tz)
+    if value.year in (1, 9999):  # as in parse_time: a zone conversion could leave the range
+        raise ValueError(f"timestamp {value.isoformat()} is out of range")
+    return value
+
+
+def row_from_fields(
     line: int, fields: dict[str, object], columns: Columns, source_tz: ZoneInfo | None
 ) -> Row | RowError:
+    """One record by column name (a JSON object, a database row): a `Row`, or what is wrong.
+
+    The timestamp may be text (ISO 8601, as `parse_time`) or a date/datetime object.
+    """
     missing = [c for c in columns.required() if fields.get(c) in (None, "")]
     agent_raw = fields.get(columns.agent)
     agent = str(agent_raw).strip() if agent_raw not in (None, "") else None
@@ -155,13 +172,15 @@ def _row(
         problems.append("missing " + ", ".join(missing))
     time_raw = fields.get(columns.time)
     if time_raw not in (None, ""):
-        if not isinstance(time_raw, str):
-            problems.append(f"timestamp {_shown(time_raw)} is not a string")
-        else:
-            try:
+        try:
+            if isinstance(time_raw, date):  # datetime is a date too
+                occurred = moment_of(time_raw, source_tz)
+            elif isinstance(time_raw, str):
                 occurred = parse_time(time_raw, source_tz)
-            except ValueError as error:
-                problems.append(f"bad timestamp: {error}")
+            else:
+                problems.append(f"timestamp {_shown(time_raw)} is not a string")
+        except ValueError as error:
+            problems.append(f"bad timestamp: {error}")
     value: Decimal | None = None
     if fields.get(columns.value) not in (None, ""):
         try:
@@ -235,7 +254,7 @@ def read_csv(
             fields: dict[str, object] = {
                 name: record[i] if i < len(record) else None for name, i in wanted
             }
-            result = _row(line, fields, columns, source_tz)
+            result = row_from_fields(line, fields, columns, source_tz)
             if len(record) != width and isinstance(result, Row):
                 result = RowError(
                     line,
@@ -274,7 +293,7 @@ def read_jsonl(
         if not isinstance(fields, dict):
             yield RowError(line, "not a JSON object")
             continue
-        yield _row(line, fields, columns, source_tz)
+        yield row_from_fields(line, fields, columns, source_tz)
 
 
 def read_rows(

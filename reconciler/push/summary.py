@@ -33,13 +33,13 @@ def change_line(change: Change, label: str) -> str:
     return f"  {_MARK[change.reason]} {change.day}  {label:<32} {new:<24} [{_WHY[change.reason]}]"
 
 
-def _groups(title: str, groups: LineGroups) -> list[str]:
+def _groups(title: str, groups: LineGroups, unit: str = "line") -> list[str]:
     lines: list[str] = []
     listed = sorted(groups.groups.items(), key=lambda kv: (kv[0] == OTHER_REASONS, kv[0]))
     for reason, (count, first_lines) in listed:
         more = ", …" if count > len(first_lines) else ""
         where = ", ".join(str(n) for n in first_lines) + more
-        lines.append(f"  {title}: {reason}: {count} row(s), line(s) {where}")
+        lines.append(f"  {title}: {reason}: {count} row(s), {unit}(s) {where}")
     return lines
 
 
@@ -47,20 +47,23 @@ def render(report: PushReport) -> str:
     c, d, o = report.collected, report.diff, report.outcome
     req = report.request
     head = "Dry run of" if o is None else "Push of"
+    unit = report.unit
     out = [
-        f"{head} {req.metric!r} (metric {report.metric_id}) from {req.input}",
+        f"{head} {req.metric!r} (metric {report.metric_id}) from {report.source or req.input}",
         f"  read {c.rows_read} row(s): {c.points.rows} aggregated into {len(c.points)} point(s)",
         f"  API window {c.window}; days covered by this input: {c.covered or 'none'}",
     ]
     if o is None:
         out.append(f"  would send {len(d.changes)} point(s) ({d.unchanged} unchanged):")
         out.extend(change_line(ch, report.labels.get(ch.user_id, ch.user_id)) for ch in d.changes)
+    if report.lost is not None:
+        out.extend(report.lost.lines())
     for error in c.errors:
-        out.append(f"  unreadable: line {error.line}: {error.message}")
+        out.append(f"  unreadable: {unit} {error.line}: {error.message}")
     if c.error_count > len(c.errors):
         out.append(f"  unreadable: … and {c.error_count - len(c.errors)} more row(s)")
-    out.extend(_groups("skipped", c.unknown_agents))
-    out.extend(_groups("skipped", c.skipped))
+    out.extend(_groups("skipped", c.unknown_agents, unit))
+    out.extend(_groups("skipped", c.skipped, unit))
     if d.kept:
         why = c.zeroing_off or "their users have unreadable rows"
         out.append(f"  not zeroed: {d.kept} ledger day(s), because {why}")
@@ -132,6 +135,9 @@ def as_json(report: PushReport) -> str:
     body = {
         "metric": report.request.metric,
         "metricId": report.metric_id,
+        "source": report.source or report.request.input,
+        "ledger": report.ledger,
+        "ledgerLost": None if report.lost is None else report.lost.as_dict(),
         "dryRun": o is None,
         "rowsRead": c.rows_read,
         "rowsAggregated": c.points.rows,

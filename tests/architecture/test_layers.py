@@ -20,20 +20,21 @@ MAX_LINES = 500
 #: shared vocabulary sit below everything that uses them.
 RANKS = {
     "errors": 0,
-    "kinds": 0,
-    "scoring": 0,
-    "gcpause": 0,
-    "client": 1,
-    "emulator": 2,
-    "manifests": 2,
-    "connect": 3,
-    "reconcile": 3,
-    "push": 3,
-    "output": 4,
-    "commands": 5,
-    "cli": 6,
-    "__main__": 7,
-    "": 8,  # the package's own __init__: the public names
+    "kinds": 1,
+    "scoring": 1,
+    "gcpause": 1,
+    "extras": 1,
+    "client": 2,
+    "emulator": 3,
+    "manifests": 3,
+    "connect": 4,
+    "reconcile": 4,
+    "push": 4,
+    "output": 5,
+    "commands": 6,
+    "cli": 7,
+    "__main__": 8,
+    "": 9,  # the package's own __init__: the public names
 }
 
 

@@ -83,8 +83,20 @@ def test_drift_is_a_scheduled_matrix_that_warns_on_exit_2(ci: dict[str, Any]) ->
 
 def test_kpi_push_runs_only_when_configured(ci: dict[str, Any]) -> None:
     (rule,) = ci["kpi-push"]["rules"]
-    for variable in ("$KPI_PUSH_ENV", "$KPI_PUSH_METRIC", "$KPI_PUSH_INPUT"):
+    for variable in ("$KPI_PUSH_ENV", "$KPI_PUSH_METRIC", "$KPI_PUSH_INPUT", "$KPI_PUSH_SOQL"):
         assert variable in rule["if"]
+
+
+def test_kpi_push_keeps_its_ledger_and_summary_when_it_fails(ci: dict[str, Any]) -> None:
+    # push exits 1 on any unknown agent: a cache saved on success only would lose the ledger
+    # exactly then, and the summary would be gone with the job log.
+    job = ci["kpi-push"]
+    assert job["cache"]["when"] == "always"
+    assert job["artifacts"]["when"] == "always"
+    assert job["artifacts"]["paths"] == ["reports/$KPI_PUSH_ENV/"]
+    script = "\n".join(job["script"])
+    assert '--report "reports/$KPI_PUSH_ENV/push.json"' in script
+    assert "RECONCILER_LEDGER" in PIPELINE.read_text()
 
 
 def test_no_credentials_in_the_file_or_the_artifacts(ci: dict[str, Any]) -> None:

@@ -328,7 +328,9 @@ def test_a_ledger_that_cannot_be_written_stops_the_push_before_any_write(
     posts = org.data_posts()
     connect = sqlite3.connect
     monkeypatch.setattr(
-        sqlite3, "connect", lambda path: connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+        sqlite3,
+        "connect",
+        lambda path, **options: connect(f"{Path(path).as_uri()}?mode=ro", uri=True, **options),
     )
     with pytest.raises(ReconcilerError, match=r"cannot open ledger .*readonly"):
         org.push(csv_of(WEEK[0]))
@@ -358,3 +360,15 @@ def test_a_write_that_landed_unacknowledged_is_resent_even_when_the_input_revert
     assert not again.failed, render(again)
     assert org.stored()[(ALICE, "2026-11-24")] == (150.0, 2)
     assert not org.push(csv_of(*WEEK)).diff.changes
+
+
+def test_the_summary_counts_every_request_sent_re_sends_included(org: Org) -> None:
+    # Every other answer is lost: the client re-sends those batches (Total overwrites).
+    org.emulator.set_faults(Faults(lost_response_rate=0.5, seed=3))
+    before = org.data_posts()
+    report = org.push(many_points())
+    sent = org.data_posts() - before
+    assert not report.failed, render(report)
+    assert sent > 2  # two batches, and at least one of them went twice
+    assert report.outcome is not None and report.outcome.requests == sent
+    assert f"; {sent} request(s)" in render(report)

@@ -39,6 +39,10 @@ class ScriptedData:
         self.script = list(script)
         self.batches: list[list[dict[str, Any]]] = []
 
+    @property
+    def request_count(self) -> int:
+        return len(self.batches)
+
     def write_metric_data(self, items: list[dict[str, Any]]) -> dict[str, Any]:
         assert len(items) <= 100
         self.batches.append(items)
@@ -103,6 +107,8 @@ def test_lost_answers_are_resent_because_total_writes_overwrite(tmp_path: Path) 
         outcome = send(client, "m", changes(150), ledger)
     assert len(batches) == 4  # batch 1 three times, batch 2 once
     assert batches[0] == batches[1] == batches[2]
+    # The summary's request count is what went over the wire, re-sends included.
+    assert outcome.requests == 4
     assert len(outcome.acknowledged) == 150 and not outcome.failed
     assert stored(tmp_path / "l.sqlite") == 150
 
