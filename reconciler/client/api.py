@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
-from datetime import date
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit

@@ -61,7 +61,9 @@ def _assign(api: httpx.Client, profile_id: str, *users: str, remove: tuple[str, 
     return reply.json()
 
 
-def _push(api: httpx.Client, definition_id: str, user: str, day: str, value: float, count: int):
+def _push(
+    api: httpx.Client, definition_id: str, user: str, day: str, value: float, count: int
+) -> None:
     item = {"metricId": definition_id, "userId": user, "dateOccurred": day, "value": value}
     reply = api.post(DATA, json={"items": [{**item, "count": count}]})
     assert reply.status_code == 200 and not reply.json()["unprocessedEntities"], reply.text
