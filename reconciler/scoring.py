@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 __all__ = ["Band", "bands", "daily_value", "max_points", "points"]
@@ -59,16 +60,25 @@ class Band:
     def top(self) -> int:
         return max(self.lower_points, self.upper_points)
 
+    # Exact limits, computed once: a leaderboard scores the same zones many thousand times.
+    @cached_property
+    def low(self) -> Fraction:
+        return _exact(self.lower_value)
+
+    @cached_property
+    def high(self) -> Fraction | None:
+        return None if self.upper_value is None else _exact(self.upper_value)
+
     def contains(self, value: Fraction) -> bool:
-        if value < _exact(self.lower_value):
+        if value < self.low:
             return False
-        return self.upper_value is None or value <= _exact(self.upper_value)
+        return self.high is None or value <= self.high
 
     def line(self, value: Fraction) -> Fraction:
         """Points on this zone's straight line at ``value`` (which the zone contains)."""
-        if self.upper_value is None:
+        low, high = self.low, self.high
+        if high is None:
             return Fraction(self.top)
-        low, high = _exact(self.lower_value), _exact(self.upper_value)
         if high == low:  # a zone of one value: no slope to follow
             return Fraction(self.top)
         share = (value - low) / (high - low)
@@ -97,13 +107,13 @@ def _round_half_up(exact: Fraction) -> int:
 def _beyond_the_table(value: Fraction, zones: Sequence[Band]) -> Fraction:
     """Points for a value no zone contains: the best points past the best end, else 0."""
     best = max_points(zones)
-    lowest = min(zones, key=lambda band: _exact(band.lower_value))
-    if value < _exact(lowest.lower_value):
+    lowest = min(zones, key=lambda band: band.low)
+    if value < lowest.low:
         return Fraction(best if lowest.lower_points == best else 0)
-    closed = [band for band in zones if band.upper_value is not None]
-    if len(closed) == len(zones):
-        highest = max(closed, key=lambda band: _exact(band.upper_value or 0))
-        if value > _exact(highest.upper_value or 0):
+    highs = [(band.high, band) for band in zones if band.high is not None]
+    if len(highs) == len(zones):  # with an open-ended zone nothing lies beyond the top
+        top, highest = max(highs, key=lambda pair: pair[0])
+        if value > top:
             return Fraction(best if highest.upper_points == best else 0)
     return Fraction(0)  # a gap between zones
 
@@ -114,9 +124,7 @@ def points(value: Number | None, zones: Sequence[Band]) -> int:
         return 0
     if isinstance(value, float) and math.isinf(value):
         # Beyond every limit, on the side of its sign.
-        limits = [_exact(b.lower_value) for b in zones] + [
-            _exact(b.upper_value) for b in zones if b.upper_value is not None
-        ]
+        limits = [b.low for b in zones] + [b.high for b in zones if b.high is not None]
         value = max(limits) + 1 if value > 0 else min(limits) - 1
     exact = _exact(value)
     inside = [band.line(exact) for band in zones if band.contains(exact)]

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from ..scoring import bands, daily_value, max_points, points
+from ..scoring import Band, daily_value, max_points, points
 from .state import JsonObject, OrgState
 
 # Plausible daily ranges (low, high, decimals), by native metric name.
@@ -61,18 +61,17 @@ def metric_value(
     return native_value(definition, user_id, day)
 
 
-def score(
-    state: OrgState,
-    metric: JsonObject,
-    objective: JsonObject,
-    user_id: str,
-    day: date,
-    today: date,
-) -> Score:
-    """Value, points and maximum of one metric under ``objective`` for one user and day."""
-    zones = bands(objective.get("zones") or [])
-    value = metric_value(state, metric, user_id, day, today)
-    return Score(value, points(value, zones), max_points(zones))
+@dataclass(frozen=True)
+class Scored:
+    """A metric as it scores on one workday: the objective then in effect and its zones."""
+
+    metric: JsonObject
+    objective: JsonObject
+    zones: tuple[Band, ...]
+
+    def score(self, state: OrgState, user_id: str, day: date, today: date) -> Score:
+        value = metric_value(state, self.metric, user_id, day, today)
+        return Score(value, points(value, self.zones), max_points(self.zones))
 
 
 def profile_of(state: OrgState, user: JsonObject) -> JsonObject:

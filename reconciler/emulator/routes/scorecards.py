@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ...scoring import bands
 from ..errors import ApiFailure
-from ..performance import members_of, profile_of, score
+from ..performance import Scored, members_of, profile_of
 from ..routing import Call, Reply, Route
 from ..state import JsonObject, OrgState
 from . import fields
@@ -56,10 +57,18 @@ def _business_unit_of(state: OrgState, user_id: str) -> str | None:
     return None
 
 
-def _enabled_metrics(state: OrgState, profile: JsonObject, day: date) -> list[JsonObject]:
+def scored_metrics(state: OrgState, profile: JsonObject, day: date) -> list[Scored]:
+    """The profile's metrics enabled on ``day``, in order, with the objective then in effect."""
     metrics = state.kind("profileMetrics")
-    chosen = [metrics[m] for m in profile["metricOrders"] if m in metrics]
-    return [m for m in chosen if objective_on(m, day).get("enabled", True)]
+    chosen = []
+    for metric_id in profile["metricOrders"]:
+        metric = metrics.get(metric_id)
+        if metric is None:
+            continue
+        objective = objective_on(metric, day)
+        if objective.get("enabled", True):
+            chosen.append(Scored(metric, objective, bands(objective.get("zones") or [])))
+    return chosen
 
 
 def user_scorecard(call: Call) -> Reply:
@@ -69,18 +78,17 @@ def user_scorecard(call: Call) -> Reply:
     profile = profile_of(call.state, user)
     unit = _business_unit_of(call.state, user["id"])
     entities = []
-    for metric in _enabled_metrics(call.state, profile, day):
-        objective = objective_on(metric, day)
-        scored = score(call.state, metric, objective, user["id"], day, call.now.date())
+    for metric in scored_metrics(call.state, profile, day):
+        scored = metric.score(call.state, user["id"], day, call.now.date())
         item: JsonObject = {
-            "metric": metric_view(metric, day, with_objective=False),
+            "metric": metric_view(metric.metric, day, with_objective=False),
             "points": scored.points,
             "maxPoints": scored.max_points,
         }
         if scored.value is not None:
             item["value"] = scored.value
         if "objective" in expand:
-            item["objective"] = objective
+            item["objective"] = metric.objective
         if unit is not None:
             item["businessUnitId"] = unit
         entities.append(item)
@@ -97,17 +105,38 @@ def _range(call: Call) -> list[date]:
     return [start + timedelta(days=n) for n in range(days)]
 
 
-def _total(
-    call: Call, user: JsonObject, profile: JsonObject, days: list[date], metric_id: str | None
-) -> int:
-    today = call.now.date()
-    total = 0
-    for day in days:
-        for metric in _enabled_metrics(call.state, profile, day):
-            if metric_id is None or metric["id"] == metric_id:
-                objective = objective_on(metric, day)
-                total += score(call.state, metric, objective, user["id"], day, today).points
-    return total
+class _Totals:
+    """Points per user over workdays; each profile's metrics are looked up once per day."""
+
+    def __init__(self, call: Call, days: list[date], metric_id: str | None) -> None:
+        self._call, self._days, self._metric_id = call, days, metric_id
+        self._plans: dict[str, list[tuple[date, list[Scored]]]] = {}
+
+    def _plan(self, profile: JsonObject) -> list[tuple[date, list[Scored]]]:
+        plan = self._plans.get(profile["id"])
+        if plan is None:
+            plan = [
+                (
+                    day,
+                    [
+                        m
+                        for m in scored_metrics(self._call.state, profile, day)
+                        if self._metric_id is None or m.metric["id"] == self._metric_id
+                    ],
+                )
+                for day in self._days
+            ]
+            self._plans[profile["id"]] = plan
+        return plan
+
+    def of(self, user: JsonObject, profile: JsonObject) -> int:
+        today = self._call.now.date()
+        state = self._call.state
+        return sum(
+            metric.score(state, user["id"], day, today).points
+            for day, metrics in self._plan(profile)
+            for metric in metrics
+        )
 
 
 def _ranked(totals: list[tuple[JsonObject, int]]) -> list[JsonObject]:
@@ -139,8 +168,8 @@ def leaderboard_all(call: Call) -> Reply:
         profile = find_profile(call.state, filter_id)
         if metric_id is not None and metric_id not in profile["metricOrders"]:
             raise ApiFailure(404, "not.found", f"Metric {metric_id} is not in this profile")
-        users = members_of(call.state, profile)
-        totals = [(u, _total(call, u, profile, days, metric_id)) for u in users]
+        totals_of = _Totals(call, days, metric_id)
+        totals = [(u, totals_of.of(u, profile)) for u in members_of(call.state, profile)]
         body["performanceProfile"] = {"id": profile["id"], "selfUri": profile["selfUri"]}
         body["division"] = profile["division"]
     else:
@@ -154,7 +183,8 @@ def leaderboard_all(call: Call) -> Reply:
             for u in call.state.kind("users").values()
             if u.get("state") == "active" and (u.get("division") or {}).get("id") == filter_id
         ]
-        totals = [(u, _total(call, u, profile_of(call.state, u), days, None)) for u in users]
+        totals_of = _Totals(call, days, None)
+        totals = [(u, totals_of.of(u, profile_of(call.state, u))) for u in users]
         body["division"] = {k: division[k] for k in ("id", "name", "selfUri")}
     if metric_id is not None:
         body["metric"] = {
