@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from reconciler import templates, yamlsource
-from reconciler.loader import load
-from reconciler.validation import check_environment, errors_of
+from reconciler.manifests import templates, yamlsource
+from reconciler.manifests.loader import load
+from reconciler.manifests.validation import check_environment, errors_of
 
 EXTERNAL, PROFILES, METRICS_PER_PROFILE, ACHIEVEMENTS = 50, 200, 20, 500
 NATIVE = ["Average Handle Time", "Average Talk Time", "Quality Evaluation Score", "Adherence"]

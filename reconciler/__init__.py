@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .errors import ExitCode, ManifestError, Problem, ReconcilerError
-from .manifest import Manifest
-from .plan import Action, Kind, Op, Plan
+from .kinds import Kind
+from .manifests.manifest import Manifest
+from .reconcile.plan import Action, Op, Plan
 
 __all__ = [
     "Action",

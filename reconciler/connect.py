@@ -19,7 +19,7 @@ import httpx
 
 from .client import GenesysClient, region_urls
 from .errors import ConfigurationError
-from .manifest import Manifest
+from .manifests.manifest import Manifest
 
 __all__ = [
     "CLIENT_ID_VAR",

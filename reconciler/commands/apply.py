@@ -13,13 +13,15 @@ from types import FrameType
 
 import click
 
-from .. import applier, render
 from ..connect import open_client
 from ..errors import ApplyFailedError
-from ..loader import load
-from ..lock import apply_lock
-from ..options import env_option, root_option
-from ..plan import Op, Plan
+from ..manifests.loader import load
+from ..output import render
+from ..reconcile import applier, saved_plan
+from ..reconcile.lock import apply_lock
+from ..reconcile.plan import Op, Plan
+from ..reconcile.report import default_report_path, prepare_report
+from .options import env_option, root_option
 
 
 class _Interrupted(BaseException):
@@ -78,9 +80,9 @@ def command(
 ) -> None:
     """Re-plan and apply (or apply a saved plan), in dependency order, idempotently."""
     manifest = load(root, env)
-    saved = applier.read_saved_plan(plan_file) if plan_file is not None else None
-    report_path = report or applier.default_report_path(root, env)
-    applier.prepare_report(report_path)
+    saved = saved_plan.read_saved_plan(plan_file) if plan_file is not None else None
+    report_path = report or default_report_path(root, env)
+    prepare_report(report_path)
     color = render.color_for(sys.stdout, os.environ)
 
     def show(plan: Plan) -> None:

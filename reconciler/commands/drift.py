@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .. import render
 from ..errors import ExitCode
-from ..options import env_option, format_option, root_option
-from ..reports import ReportPaths, report_options, write_reports
+from ..output import render
+from ..output.reports import ReportPaths, report_options, write_reports
+from .options import env_option, format_option, root_option
 from .plan import make_plan
 
 

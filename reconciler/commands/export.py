@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from .. import exporter
 from ..connect import open_client
 from ..errors import UsageError
-from ..live import fetch
-from ..loader import load
-from ..options import env_option, root_option
-from ..plan import Kind
+from ..kinds import Kind
+from ..manifests.loader import load
+from ..reconcile import exporter
+from ..reconcile.live import fetch
+from .options import env_option, root_option
 
 
 @click.command("export")

@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigurationError, UsageError
-from ..gitlab import TOKEN_VARIABLES, NotesClient, merge_request_from, token_from
-from ..reports import MARKER_PREFIX, markdown_note
+from ..output.gitlab import TOKEN_VARIABLES, NotesClient, merge_request_from, token_from
+from ..output.reports import MARKER_PREFIX, markdown_note
 
 
 def _marker_of(text: str) -> str | None:

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import click
 
-from .. import planner, render
 from ..connect import open_client
 from ..errors import ExitCode, UsageError
-from ..live import fetch
-from ..loader import load
-from ..options import env_option, format_option, root_option
-from ..plan import Plan
-from ..reports import ReportPaths, report_options, write_reports
+from ..manifests.loader import load
+from ..output import render
+from ..output.reports import ReportPaths, report_options, write_reports
+from ..reconcile import planner
+from ..reconcile.live import fetch
+from ..reconcile.plan import Plan
+from .options import env_option, format_option, root_option
 
 
 def make_plan(root: Path, env: str, *, allow_replace: bool = False) -> Plan:

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from ..errors import ManifestError, UsageError
-from ..loader import did_you_mean, load
-from ..options import env_option, root_option
-from ..templates import SAMPLE_AGENT, Rendered, render_achievement
-from ..validation import errors_of, validate
+from ..manifests.loader import load
+from ..manifests.suggest import did_you_mean
+from ..manifests.templates import SAMPLE_AGENT, Rendered, render_achievement
+from ..manifests.validation import errors_of, validate
+from .options import env_option, root_option
 
 
 def as_text(rendered: dict[str, list[Rendered]]) -> str:

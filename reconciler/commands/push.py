@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode, UsageError
-from ..options import env_option, format_option, root_option
+from .options import env_option, format_option, root_option
 
 
 @click.command("push")
@@ -95,7 +95,7 @@ def command(
     """Push CRM deals as daily per-agent external metric data (only what changed)."""
     # Imported here so a half-built dependency never breaks `reconciler --help`.
     from ..connect import open_client
-    from ..loader import load
+    from ..manifests.loader import load
     from ..push.pusher import PushRequest, run
     from ..push.reader import Columns
     from ..push.summary import as_json, render

@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 from pydantic import BaseModel
 
-from ..environment import Environment
 from ..errors import ReconcilerError
-from ..models import Achievement, ExternalMetric, Profile, Resources
-from ..options import root_option
+from ..manifests.environment import Environment
+from ..manifests.models import Achievement, ExternalMetric, Profile, Resources
+from .options import root_option
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "resources.json": (Resources, "A reconciler resource file (environments/<env>/*.yaml)"),

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from ..errors import ExitCode, Problem, UsageError
-from ..lint import rules_table
-from ..loader import list_environments
-from ..options import format_option, root_option
-from ..reports import ReportPaths, report_options, write_reports
-from ..validation import check_environment, errors_of
+from ..manifests.layers import list_environments
+from ..manifests.lint import rules_table
+from ..manifests.validation import check_environment, errors_of
+from ..output.reports import ReportPaths, report_options, write_reports
+from .options import format_option, root_option
 
 
 def outcome(problems_by_env: dict[str, list[Problem]], strict: bool) -> ExitCode:

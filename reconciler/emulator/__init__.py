@@ -56,8 +56,9 @@ Emulator-only inspection and control (Python; the same over HTTP under ``/__emul
 
 from __future__ import annotations
 
-from .app import Emulator, Outcome, RequestRecord
+from .app import Emulator
 from .faults import Faults
+from .outcome import Outcome, RequestRecord
 from .server import EmulatorServer, serve
 from .state import OrgState
 

@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,14 @@ from . import state as state_store
 from .auth import DEFAULT_TOKEN_SECONDS, TokenStore
 from .errors import ApiFailure
 from .faults import Fault, FaultInjector, Faults
+from .inspection import handle_inspection
+from .outcome import Outcome, RequestRecord
 from .ratelimit import TokenBucket
 from .routes import ROUTES
 from .routing import Call, Reply, Router
 from .seed import seed_org
 from .state import OrgState
+from .transport import EmulatorTransport
 
 INSPECTION_PREFIX = "/__emulator"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # far above any legitimate request; stops memory abuse
@@ -41,34 +43,6 @@ ERROR_CODES = {
     504: "request.timeout",
     408: "client.timeout",
 }
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One request the emulator saw; ``status`` is None when the connection was dropped."""
-
-    method: str
-    path: str
-    status: int | None
-    fault: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "fault": self.fault,
-        }
-
-
-@dataclass
-class Outcome:
-    """What to send back; ``fault`` DROP / LOST_RESPONSE means: close the connection instead."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    fault: Fault = Fault.NONE
 
 
 class Emulator:
@@ -252,8 +226,6 @@ class Emulator:
     # --- serving -------------------------------------------------------------------------
 
     def transport(self) -> httpx.BaseTransport:
-        from .transport import EmulatorTransport
-
         return EmulatorTransport(self)
 
     def handle(
@@ -268,8 +240,6 @@ class Emulator:
         lowered = {k.lower(): v for k, v in headers.items()}
         query_lists = {k: list(v) for k, v in query.items()}
         if path == INSPECTION_PREFIX or path.startswith(INSPECTION_PREFIX + "/"):
-            from .inspection import handle_inspection
-
             with self._lock:
                 return encode(handle_inspection(self, method, path, query_lists, body), "")
         context_id = str(uuid.uuid4())

@@ -21,13 +21,33 @@ tool's back (an admin-UI edit). Each endpoint mirrors a Python method of `Emulat
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from .faults import Faults
+from .outcome import RequestRecord
 from .routing import Reply
 
-if TYPE_CHECKING:
-    from .app import Emulator
+
+class Inspectable(Protocol):
+    """The emulator's Python inspection API, which this HTTP surface mirrors."""
+
+    @property
+    def faults(self) -> Faults: ...
+    @property
+    def request_log(self) -> Sequence[RequestRecord]: ...
+    def data_points(self) -> list[dict[str, Any]]: ...
+    def count(self, method: str | None = None, path_prefix: str | None = None) -> int: ...
+    def reset_log(self) -> None: ...
+    def set_faults(self, faults: Faults) -> None: ...
+    def set_rate_limit(self, per_minute: int | None, burst: int | None = None) -> None: ...
+    def expire_tokens(self) -> None: ...
+    def objects(self, kind: str) -> list[dict[str, Any]]: ...
+    def mutate(
+        self, kind: str, key: str, changes: Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> dict[str, Any]: ...
+    def remove(self, kind: str, key: str) -> None: ...
+    def reset_state(self) -> None: ...
 
 
 def _problem(status: int, message: str) -> Reply:
@@ -44,7 +64,7 @@ def _body(raw: bytes) -> dict[str, Any]:
 
 
 def handle_inspection(
-    emulator: Emulator, method: str, path: str, query: dict[str, list[str]], raw: bytes
+    emulator: Inspectable, method: str, path: str, query: dict[str, list[str]], raw: bytes
 ) -> Reply:
     action = path.removeprefix("/__emulator").strip("/")
     try:

@@ -14,8 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .app import MAX_BODY_BYTES, Emulator, Outcome, encode, too_large
+from .app import MAX_BODY_BYTES, Emulator, encode, too_large
 from .faults import Fault
+from .outcome import Outcome
 
 
 class _Handler(BaseHTTPRequestHandler):

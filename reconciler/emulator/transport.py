@@ -7,19 +7,31 @@ sees when a server closes the connection without answering.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 from urllib.parse import parse_qs
 
 import httpx
 
 from .faults import Fault
+from .outcome import Outcome
 
-if TYPE_CHECKING:
-    from .app import Emulator
+
+class Handler(Protocol):
+    """What the transport serves: the emulator's dispatcher."""
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Outcome: ...
 
 
 class EmulatorTransport(httpx.BaseTransport):
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Handler) -> None:
         self.emulator = emulator
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -8,10 +8,10 @@ import pytest
 
 from reconciler.connect import open_client
 from reconciler.emulator import Emulator
-from reconciler.environment import EmbeddedEmulator, Environment, Target
 from reconciler.errors import ConfigurationError
-from reconciler.manifest import Manifest
-from reconciler.models import Resources
+from reconciler.manifests.environment import EmbeddedEmulator, Environment, Target
+from reconciler.manifests.manifest import Manifest
+from reconciler.manifests.models import Resources
 
 
 def manifest(target: Target, **settings: Any) -> Manifest:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import main
-from reconciler.reports import marker
+from reconciler.output.reports import marker
 
 from .fake_gitlab import FakeGitLab, serve_fake
 

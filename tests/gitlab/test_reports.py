@@ -11,8 +11,8 @@ import pytest
 
 from reconciler.cli import cli, main
 from reconciler.errors import ConfigurationError, Problem
-from reconciler.plan import Action, FieldChange, Kind, Op, Plan
-from reconciler.reports import (
+from reconciler.kinds import Kind
+from reconciler.output.reports import (
     ReportPaths,
     junit_drift,
     junit_plan,
@@ -23,6 +23,7 @@ from reconciler.reports import (
     terraform_report,
     write_reports,
 )
+from reconciler.reconcile.plan import Action, FieldChange, Op, Plan
 
 
 def _action(op: Op, name: str, kind: Kind = Kind.EXTERNAL_METRIC, **extra: object) -> Action:

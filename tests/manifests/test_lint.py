@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reconciler.errors import ExitCode
-from reconciler.lint import RULES, rules_table
+from reconciler.manifests.lint import RULES, rules_table
 
 from .conftest import ACHIEVEMENT, METRIC, PROFILE, Env, Run
 

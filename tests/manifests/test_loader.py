@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from reconciler.errors import ManifestError
-from reconciler.loader import load, locate
-from reconciler.plan import Kind
+from reconciler.kinds import Kind
+from reconciler.manifests.loader import load
+from reconciler.manifests.locate import locate
 
 from .conftest import ACHIEVEMENT, METRIC, PROFILE, Write
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.models import DirectionType, ObjectiveType, ProfileMetric, Zone, ZoneType
-from reconciler.objectives import zones_for
+from reconciler.manifests.models import DirectionType, ObjectiveType, ProfileMetric, Zone, ZoneType
+from reconciler.manifests.objectives import zones_for
 
 
 def _metric(**target: object) -> ProfileMetric:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from reconciler.errors import ExitCode
-from reconciler.yamlsource import MAX_FILE_BYTES
+from reconciler.manifests.yamlsource import MAX_FILE_BYTES
 
 from .conftest import ACHIEVEMENT, METRIC, PROFILE, Env, Run, Write
 

@@ -10,9 +10,10 @@ import pytest
 from reconciler.cli import main
 from reconciler.commands.schema import generate
 from reconciler.errors import ExitCode
-from reconciler.loader import list_environments, load
-from reconciler.manifest import Manifest
-from reconciler.models import ProfileMetric
+from reconciler.manifests.layers import list_environments
+from reconciler.manifests.loader import load
+from reconciler.manifests.manifest import Manifest
+from reconciler.manifests.models import ProfileMetric
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.yamlsource import MAX_ALIAS_NODES, Loc, SourceError, load_file, parse
+from reconciler.manifests.yamlsource import MAX_ALIAS_NODES, Loc, SourceError, load_file, parse
 
 
 def _refusal(text: str) -> str:

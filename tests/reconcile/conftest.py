@@ -16,8 +16,8 @@ import pytest
 from reconciler.client import GenesysClient
 from reconciler.client.retry import RetryPolicy
 from reconciler.emulator import Emulator, EmulatorServer, serve
-from reconciler.environment import Target
-from reconciler.manifest import Manifest
+from reconciler.manifests.environment import Target
+from reconciler.manifests.manifest import Manifest
 
 REPO = Path(__file__).resolve().parents[2]
 FAST_RETRY = RetryPolicy(attempts=8, total_seconds=30, base_delay=0.005, max_delay=0.05)

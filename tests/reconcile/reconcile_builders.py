@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reconciler.environment import Environment, Policy, Target
-from reconciler.live import LiveState
-from reconciler.manifest import Manifest
-from reconciler.models import (
+from reconciler.manifests.environment import Environment, Policy, Target
+from reconciler.manifests.manifest import Manifest
+from reconciler.manifests.models import (
     Achievement,
     ExternalMetric,
     Profile,
@@ -20,6 +19,7 @@ from reconciler.models import (
     Resources,
     Zone,
 )
+from reconciler.reconcile.live import LiveState
 
 HOME = {"id": "div-home", "name": "Home", "selfUri": "/api/v2/authorization/divisions/div-home"}
 OTHER = {"id": "div-sales", "name": "Sales"}

@@ -8,13 +8,18 @@ from pathlib import Path
 import pytest
 from conftest import REPO, in_process_client
 
-from reconciler import applier
 from reconciler.emulator import Emulator, Faults
 from reconciler.errors import ApplyFailedError
-from reconciler.live import fetch
-from reconciler.loader import load
-from reconciler.plan import Action, FieldChange, Kind, Op
-from reconciler.planner import plan
+from reconciler.kinds import Kind
+from reconciler.manifests.loader import load
+from reconciler.reconcile import applier
+from reconciler.reconcile.live import fetch
+from reconciler.reconcile.plan import Action, FieldChange, Op
+from reconciler.reconcile.planner import plan
+from reconciler.reconcile.resources.achievements import achievement_body
+from reconciler.reconcile.resources.external_metrics import external_metric_patch
+from reconciler.reconcile.resources.profile_metrics import objective_body
+from reconciler.reconcile.resources.profiles import profile_put_body
 
 
 def test_profile_put_keeps_the_live_metric_order() -> None:
@@ -24,7 +29,7 @@ def test_profile_put_keeps_the_live_metric_order() -> None:
         "reportingIntervals": [],
         "maxLeaderboardRankSize": 5,
     }
-    body = applier.profile_put_body(desired, {"metricOrders": ["m2", "m1"], "active": True})
+    body = profile_put_body(desired, {"metricOrders": ["m2", "m1"], "active": True})
     assert body["metricOrders"] == ["m2", "m1"]
     assert "active" not in body and "division" not in body  # read-only on PUT
 
@@ -40,7 +45,7 @@ def test_objective_keeps_unmanaged_live_settings_and_drops_unset_limits() -> Non
     }
     zone = {"label": "Target", "zoneType": "Target", "directionType": "Up", "lowerLimitValue": 5,
             "upperLimitValue": None, "lowerLimitPoints": 1, "upperLimitPoints": 1}  # fmt: skip
-    body = applier.objective_body([zone], False, live)
+    body = objective_body([zone], False, live)
     assert body["templateId"] == "tpl" and body["mediaTypes"] == ["voice"]
     assert body["queueIds"] == ["q1"] and "id" not in body
     assert body["enabled"] is False
@@ -58,14 +63,14 @@ def test_achievement_patch_sends_nulls_so_cleared_fields_clear_but_create_does_n
             "push": {"enabled": False, "title": None, "body": None, "deep_link": None},
         },
     }  # fmt: skip
-    patch = applier.achievement_body(desired, "m-1", for_patch=True)
+    patch = achievement_body(desired, "m-1", for_patch=True)
     assert patch["notifications"]["email"]["subject"] is None
     assert patch["trigger"] == {
         "metric_id": "m-1",
         "condition": {"operator": "GTE", "value": 5.0},
         "sustained_days": None,
     }
-    create = applier.achievement_body(desired, "m-1", for_patch=False)
+    create = achievement_body(desired, "m-1", for_patch=False)
     assert "subject" not in create["notifications"]["email"]
     assert "sustained_days" not in create["trigger"]
 
@@ -79,7 +84,7 @@ def test_external_metric_patch_sends_only_changed_patchable_fields() -> None:
         changes=(FieldChange(path="precision", before=0, after=2),),
         desired={"name": "KPI", "unit": "Number", "precision": 2, "enabled": True},
     )
-    assert applier.external_metric_patch(action) == {"precision": 2}
+    assert external_metric_patch(action) == {"precision": 2}
 
 
 def test_a_failed_write_stops_the_apply_and_the_report_says_what_happened(tmp_path: Path) -> None:

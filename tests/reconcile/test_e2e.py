@@ -13,17 +13,19 @@ from pathlib import Path
 import pytest
 from conftest import api_writes, client_for, loopback, write_env
 
-from reconciler import exporter
-from reconciler.applier import apply
 from reconciler.cli import main
 from reconciler.emulator import Emulator, EmulatorServer, Faults
 from reconciler.errors import ExitCode, ReconcilerError
-from reconciler.live import fetch
-from reconciler.loader import list_environments, load
-from reconciler.lock import apply_lock
-from reconciler.manifest import Manifest
-from reconciler.plan import Kind, Op, Plan
-from reconciler.planner import plan
+from reconciler.kinds import Kind
+from reconciler.manifests.layers import list_environments
+from reconciler.manifests.loader import load
+from reconciler.manifests.manifest import Manifest
+from reconciler.reconcile import exporter
+from reconciler.reconcile.applier import apply
+from reconciler.reconcile.live import fetch
+from reconciler.reconcile.lock import apply_lock
+from reconciler.reconcile.plan import Op, Plan
+from reconciler.reconcile.planner import plan
 
 KINDS = ("externalMetrics", "profiles", "profileMetrics", "achievements")
 

@@ -23,12 +23,13 @@ from reconcile_builders import (
     sales,
 )
 
-from reconciler import render
 from reconciler.cli import main
 from reconciler.emulator import Emulator, EmulatorServer, Faults
 from reconciler.errors import ExitCode
-from reconciler.plan import Action, Kind, Op, Plan
-from reconciler.planner import plan
+from reconciler.kinds import Kind
+from reconciler.output import render
+from reconciler.reconcile.plan import Action, Op, Plan
+from reconciler.reconcile.planner import plan
 
 
 def test_a_binary_saved_plan_is_a_usage_error_not_a_traceback(

@@ -20,11 +20,12 @@ from reconcile_builders import (
     wins,
 )
 
-from reconciler.live import LiveState
-from reconciler.manifest import Manifest
-from reconciler.models import Profile, ProfileMetric
-from reconciler.plan import Kind, Op, Plan
-from reconciler.planner import plan
+from reconciler.kinds import Kind
+from reconciler.manifests.manifest import Manifest
+from reconciler.manifests.models import Profile, ProfileMetric
+from reconciler.reconcile.live import LiveState
+from reconciler.reconcile.plan import Op, Plan
+from reconciler.reconcile.planner import plan
 
 EM, PR, PM, ACH = Kind.EXTERNAL_METRIC, Kind.PROFILE, Kind.PROFILE_METRIC, Kind.ACHIEVEMENT
 

@@ -21,10 +21,10 @@ from reconcile_builders import (
     wins,
 )
 
-from reconciler import render
-from reconciler.models import ExternalMetric
-from reconciler.plan import Plan
-from reconciler.planner import plan
+from reconciler.manifests.models import ExternalMetric
+from reconciler.output import render
+from reconciler.reconcile.plan import Plan
+from reconciler.reconcile.planner import plan
 
 GOLDEN = Path(__file__).parent / "golden"
 

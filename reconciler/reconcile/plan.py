@@ -7,13 +7,14 @@ an apply of a saved plan can refuse it as stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..kinds import Kind
 
 FORMAT_VERSION = 1
 
@@ -30,18 +31,6 @@ class Op(StrEnum):
 
 #: Ops that write to the org when applied.
 WRITE_OPS = frozenset({Op.CREATE, Op.UPDATE, Op.REPLACE, Op.DEACTIVATE})
-
-
-class Kind(StrEnum):
-    """Resource kinds in dependency order (the order apply runs them in)."""
-
-    EXTERNAL_METRIC = "externalMetric"
-    PROFILE = "profile"
-    PROFILE_METRIC = "profileMetric"
-    ACHIEVEMENT = "achievement"
-
-
-KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
 
 
 class FieldChange(BaseModel):
@@ -102,9 +91,3 @@ class Plan(BaseModel):
     @classmethod
     def from_json(cls, text: str) -> Plan:
         return cls.model_validate_json(text)
-
-
-def checksum(data: Any) -> str:
-    """sha256 of the canonical JSON of `data`: equal data, equal checksum, on every machine."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()

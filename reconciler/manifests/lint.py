@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .errors import Problem, Severity
-from .loader import locate
+from ..errors import Problem, Severity
+from ..kinds import Kind
+from .locate import locate
 from .manifest import Manifest
 from .models import ExternalMetric, ObjectiveType, ScopeType, Unit
-from .plan import Kind
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
-from .errors import ApiError, ConfigurationError
+from ..errors import ApiError, ConfigurationError
 
 #: Token variables, in the order they are looked up.
 TOKEN_VARIABLES = ("RECONCILER_GITLAB_TOKEN", "GITLAB_TOKEN")

@@ -33,9 +33,9 @@ from typing import Any, Literal, TypeVar
 
 import click
 
+from ..errors import ConfigurationError, Problem
+from ..reconcile.plan import Action, Op, Plan
 from . import render
-from .errors import ConfigurationError, Problem
-from .plan import Action, Op, Plan
 
 ReportKind = Literal["plan", "drift", "validate", "apply"]
 

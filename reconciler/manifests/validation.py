@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
+from ..kinds import Kind
 from .lint import RULES, lint
-from .loader import load_partial, locate, locate_node
+from .locate import locate, locate_node
 from .manifest import Manifest
-from .plan import Kind
+from .reader import load_partial
 from .templates import check, template_fields
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from ..kinds import Kind
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, validate_default=True)
@@ -281,3 +283,11 @@ class Resources(_Camel):
     external_metrics: tuple[ExternalMetric, ...] = ()
     profiles: tuple[Profile, ...] = ()
     achievements: tuple[Achievement, ...] = ()
+
+
+#: Resource kinds as written in files -> (model, plan Kind), in dependency order.
+KIND_MODELS: dict[str, tuple[type[BaseModel], Kind]] = {
+    "externalMetrics": (ExternalMetric, Kind.EXTERNAL_METRIC),
+    "profiles": (Profile, Kind.PROFILE),
+    "achievements": (Achievement, Kind.ACHIEVEMENT),
+}

@@ -119,3 +119,8 @@ class Environment(_Strict):
     )
     rate_limit_per_minute: PositiveInt32 = 300
     push: Push = Push()
+
+
+ENVIRONMENTS_DIR = "environments"
+
+ENVIRONMENT_FILE = "environment.yaml"

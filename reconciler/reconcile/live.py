@@ -15,15 +15,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from ..kinds import Address, Kind, checksum
+from ..manifests.manifest import Manifest
+from ..manifests.models import ObjectiveType
 from . import normalize
-from .manifest import Manifest
-from .models import ObjectiveType
-from .plan import Kind, checksum
+from .normalize import JSON
+from .resources.achievements import live_achievement
+from .resources.external_metrics import live_external_metric
+from .resources.profile_metrics import live_profile_metric, profile_metric_name
+from .resources.profiles import live_profile
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-JSON = dict[str, Any]
 
 
 class ReadClient(Protocol):
@@ -46,9 +49,6 @@ class LiveObject:
     id: str
     raw: JSON
     normalized: normalize.Normalized
-
-
-Address = tuple[Kind, str]
 
 
 @dataclass
@@ -75,6 +75,10 @@ class LiveState:
         divisions = {str(d.get("id")): str(d.get("name")) for d in self.divisions}
         home = self.home_division or {}
         home_name = home.get("name") or divisions.get(str(home.get("id")))
+        if home.get("id") and home_name:
+            # The divisions list is read only when a profile names a division; the home
+            # division's own read still names the id a live profile may carry alone.
+            divisions.setdefault(str(home["id"]), str(home_name))
         return normalize.Lookup(
             external_metric_names={
                 str(m.get("id")): str(m.get("name")) for m in self.external_metrics or []
@@ -98,18 +102,24 @@ class LiveState:
 
         for raw in self.external_metrics or []:
             add(
-                Kind.EXTERNAL_METRIC, str(raw.get("name")), raw, normalize.live_external_metric(raw)
+                Kind.EXTERNAL_METRIC,
+                str(raw.get("name")),
+                raw,
+                live_external_metric(raw),
             )
         for raw in self.profiles or []:
             profile_name = str(raw.get("name"))
-            add(Kind.PROFILE, profile_name, raw, normalize.live_profile(raw, lookup))
+            add(Kind.PROFILE, profile_name, raw, live_profile(raw, lookup))
             for metric in self.profile_metrics.get(str(raw.get("id")), []):
-                form = normalize.live_profile_metric(profile_name, metric, lookup)
-                address = normalize.profile_metric_name(profile_name, str(metric.get("name")))
+                form = live_profile_metric(profile_name, metric, lookup)
+                address = profile_metric_name(profile_name, str(metric.get("name")))
                 add(Kind.PROFILE_METRIC, address, metric, form)
         for raw in self.achievements or []:
             add(
-                Kind.ACHIEVEMENT, str(raw.get("name")), raw, normalize.live_achievement(raw, lookup)
+                Kind.ACHIEVEMENT,
+                str(raw.get("name")),
+                raw,
+                live_achievement(raw, lookup),
             )
         return found
 
@@ -170,8 +180,9 @@ def fetch(
         reads["external_metrics"] = client.list_external_metrics
     if Kind.PROFILE in wanted:
         reads["profiles"] = client.list_profiles
-        reads["divisions"] = client.list_divisions
         reads["home_division"] = client.get_home_division
+        if all_profiles or any(p.division for p in manifest.resources.profiles):
+            reads["divisions"] = client.list_divisions
     if Kind.PROFILE in wanted or Kind.ACHIEVEMENT in wanted:
         reads["metric_definitions"] = client.list_metric_definitions
     if Kind.ACHIEVEMENT in wanted:

@@ -26,7 +26,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64

@@ -15,12 +15,16 @@ from typing import Any
 
 import yaml
 
+from ..errors import UsageError
+from ..manifests.environment import Environment
+from ..manifests.models import ObjectiveType
+from ..manifests.objectives import expand
 from . import normalize
-from .environment import Environment
-from .errors import UsageError
 from .live import LiveState
-from .models import ObjectiveType
-from .objectives import expand
+from .resources.achievements import live_achievement
+from .resources.external_metrics import live_external_metric
+from .resources.profile_metrics import live_profile_metric
+from .resources.profiles import live_profile
 
 #: File name per kind, as the shipped environments name them.
 FILES = {
@@ -83,16 +87,16 @@ def as_target(zones: list[dict[str, Any]], default: ObjectiveType | None) -> dic
 def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
     """Manifest-shaped resources (plain data, manifest field names) of everything live holds."""
     lookup = live.lookup()
-    metrics = [normalize.live_external_metric(raw) for raw in live.external_metrics or []]
+    metrics = [live_external_metric(raw) for raw in live.external_metrics or []]
     profiles = []
     for raw in live.profiles or []:
-        form = normalize.live_profile(raw, lookup)
+        form = live_profile(raw, lookup)
         if form["division"] == lookup.home_division:
             form["division"] = None  # the home division is the default: stays portable
         form.pop("profile", None)
         members = []
         for metric_raw in live.profile_metrics.get(str(raw.get("id")), []):
-            metric = normalize.live_profile_metric(str(form["name"]), metric_raw, lookup)
+            metric = live_profile_metric(str(form["name"]), metric_raw, lookup)
             metric.pop("profile")
             default = lookup.objective_types.get(str(metric["externalMetric"]))
             target = as_target(metric["zones"], default if metric["externalMetric"] else None)
@@ -104,7 +108,7 @@ def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
         profiles.append(form)
     achievements = []
     for raw in live.achievements or []:
-        form = normalize.live_achievement(raw, lookup)
+        form = live_achievement(raw, lookup)
         form["trigger"]["value"] = _value(form["trigger"]["value"])
         achievements.append(form)
     return {

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ConfigurationError, LockedError
+from ..errors import ConfigurationError, LockedError
 
 
 def lock_path(root: Path, env: str) -> Path:

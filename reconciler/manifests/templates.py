@@ -32,7 +32,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, no
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import ManifestError, Problem
+from ..errors import ManifestError, Problem
 from .models import Achievement
 
 TEMPLATE_VARIABLES: dict[str, dict[str, str]] = {

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..kinds import checksum
 from .environment import Environment
 from .models import Resources
-from .plan import checksum
 from .yamlsource import Node
 
 

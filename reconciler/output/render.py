@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from .plan import FORMAT_VERSION, Action, Kind, Op, Plan
+from ..kinds import Kind
+from ..reconcile.plan import FORMAT_VERSION, Action, Op, Plan
 
 _SYMBOL = {
     Op.CREATE: "+",

@@ -22,11 +22,20 @@ from typing import Any
 from deepdiff import DeepDiff
 from deepdiff.helper import notpresent
 
+from ..kinds import KIND_ORDER, Address, Kind
+from ..manifests.manifest import Manifest
+from ..manifests.models import Achievement, Profile
 from . import normalize
-from .live import Address, LiveObject, LiveState, declared_kinds, fingerprint
-from .manifest import Manifest
-from .models import Achievement, Profile
-from .plan import KIND_ORDER, WRITE_OPS, Action, FieldChange, Kind, Op, Plan
+from .live import LiveObject, LiveState, declared_kinds, fingerprint
+from .plan import WRITE_OPS, Action, FieldChange, Op, Plan
+from .resources.achievements import desired_achievement
+from .resources.external_metrics import desired_external_metric
+from .resources.profile_metrics import (
+    desired_profile_metric,
+    manage_only_set_fields,
+    profile_metric_name,
+)
+from .resources.profiles import desired_profile
 
 #: External-metric fields Genesys cannot PATCH: a change means delete + create (a new id).
 IMMUTABLE_FIELDS: dict[Kind, tuple[str, ...]] = {
@@ -161,7 +170,7 @@ class _Planner:
 
     def external_metrics(self) -> None:
         for metric in self.manifest.resources.external_metrics:
-            desired = normalize.desired_external_metric(metric)
+            desired = desired_external_metric(metric)
             found = self.matches(Kind.EXTERNAL_METRIC, metric.name)
             if len(found) > 1:
                 self.blocked_external.add(metric.name)
@@ -242,7 +251,7 @@ class _Planner:
     def profiles(self) -> None:
         declared = {profile.name for profile in self.manifest.resources.profiles}
         for profile in self.manifest.resources.profiles:
-            desired = normalize.desired_profile(profile, self.lookup)
+            desired = desired_profile(profile, self.lookup)
             found = self.matches(Kind.PROFILE, profile.name)
             if len(found) > 1:
                 self.ambiguous(Kind.PROFILE, profile.name, found)
@@ -250,7 +259,7 @@ class _Planner:
                     self.add(
                         Op.BLOCKED,
                         Kind.PROFILE_METRIC,
-                        normalize.profile_metric_name(profile.name, metric.name),
+                        profile_metric_name(profile.name, metric.name),
                         reason=f"its profile {profile.name!r} is ambiguous",
                     )
                 continue
@@ -313,14 +322,14 @@ class _Planner:
     def profile_metrics(self, profile: Profile, live_profile: LiveObject | None) -> None:
         declared = set()
         for metric in profile.metrics:
-            name = normalize.profile_metric_name(profile.name, metric.name)
+            name = profile_metric_name(profile.name, metric.name)
             declared.add(name)
             problem = self.resolve_metric(metric.measures, native=metric.native_metric is not None)
             if problem:
                 self.add(Op.BLOCKED, Kind.PROFILE_METRIC, name, reason=problem)
                 continue
             try:
-                desired = normalize.desired_profile_metric(profile.name, metric, self.lookup)
+                desired = desired_profile_metric(profile.name, metric, self.lookup)
             except ValueError as error:
                 self.add(Op.BLOCKED, Kind.PROFILE_METRIC, name, reason=str(error))
                 continue
@@ -338,7 +347,7 @@ class _Planner:
             elif not found:
                 self.add(Op.CREATE, Kind.PROFILE_METRIC, name, desired=desired)
             else:
-                desired = normalize.manage_only_set_fields(desired, found[0].normalized)
+                desired = manage_only_set_fields(desired, found[0].normalized)
                 changes = self.compare(Kind.PROFILE_METRIC, name, desired, found[0])
                 if changes and any(c.path in MEASURED for c in changes):
                     self.add(
@@ -384,7 +393,7 @@ class _Planner:
             if problem:
                 self.add(Op.BLOCKED, Kind.ACHIEVEMENT, name, reason="trigger: " + problem)
                 continue
-            desired = normalize.desired_achievement(achievement)
+            desired = desired_achievement(achievement)
             found = self.matches(Kind.ACHIEVEMENT, name)
             if len(found) > 1:
                 self.ambiguous(Kind.ACHIEVEMENT, name, found)

@@ -13,23 +13,27 @@ it is sent again, so a retry never makes a duplicate.
 
 from __future__ import annotations
 
-import json
-import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from pydantic import ValidationError
-
+from ..errors import ApiError, ApplyFailedError, UncertainWriteError
+from ..kinds import Kind
+from ..manifests.manifest import Manifest
 from . import planner
-from .errors import ApiError, ApplyFailedError, PlanRefusedError, UncertainWriteError, UsageError
-from .live import JSON, LiveObject, LiveState, ReadClient, fetch, fingerprint
-from .manifest import Manifest
-from .plan import FORMAT_VERSION, WRITE_OPS, Action, Kind, Op, Plan
+from .live import LiveObject, LiveState, ReadClient, fetch
+from .normalize import JSON
+from .plan import WRITE_OPS, Action, Op, Plan
+from .report import ApplyResult, StepResult, write_report
+from .resources.achievements import achievement_body
+from .resources.external_metrics import external_metric_body, external_metric_patch
+from .resources.profile_metrics import disable_metric_body, profile_metric_body
+from .resources.profiles import profile_create_body, profile_put_body
+from .saved_plan import check_saved_plan, refuse_replacements
 
 T = TypeVar("T")
 
@@ -57,290 +61,10 @@ class WriteClient(ReadClient, Protocol):
 # --- the report ----------------------------------------------------------------------------
 
 
-@dataclass
-class StepResult:
-    address: str
-    op: Op
-    step: str
-    # succeeded | failed | not attempted | unknown (interrupted while the write was in flight)
-    status: str = "not attempted"
-    live_id: str | None = None
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "address": self.address,
-            "op": self.op.value,
-            "step": self.step,
-            "status": self.status,
-            "live_id": self.live_id,
-            "error": self.error,
-        }
-
-
-@dataclass
-class ApplyResult:
-    environment: str
-    steps: list[StepResult] = field(default_factory=list)
-    started: str = ""
-    finished: str = ""
-    interrupted: bool = False
-
-    @property
-    def failed(self) -> bool:
-        return self.interrupted or any(step.status == "failed" for step in self.steps)
-
-    @property
-    def writes(self) -> int:
-        return sum(1 for step in self.steps if step.status != "not attempted")
-
-    def counts(self) -> dict[str, int]:
-        result = {"succeeded": 0, "failed": 0, "unknown": 0, "not attempted": 0}
-        for step in self.steps:
-            result[step.status] += 1
-        return result
-
-    def to_json(self) -> str:
-        data = {
-            "format_version": FORMAT_VERSION,
-            "environment": self.environment,
-            "started": self.started,
-            "finished": self.finished,
-            "status": "interrupted"
-            if self.interrupted
-            else ("failed" if self.failed else "succeeded"),
-            "counts": self.counts(),
-            "steps": [step.as_dict() for step in self.steps],
-        }
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
-
-    def summary(self) -> str:
-        c = self.counts()
-        verdict = "Apply interrupted" if self.interrupted else "Apply failed"
-        if not self.failed:
-            verdict = "Apply complete"
-        unknown = f"{c['unknown']} unknown, " if c["unknown"] else ""
-        return (
-            f"{verdict}: {c['succeeded']} succeeded, {c['failed']} failed, {unknown}"
-            f"{c['not attempted']} not attempted."
-        )
-
-
-def write_report(result: ApplyResult, path: Path) -> None:
-    """Atomically: a reader (or a crash) never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(result.to_json())
-    os.replace(tmp, path)
-
-
-def prepare_report(path: Path) -> None:
-    """Fail before any write if the report cannot be written (it is written even on Ctrl-C)."""
-    probe = path.with_name(f".{path.name}.{os.getpid()}.probe")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        probe.write_text("")
-        probe.unlink()
-    except OSError as error:
-        raise UsageError(
-            f"cannot write the apply report {path}: {error.strerror or error}"
-        ) from None
-
-
-def default_report_path(root: Path, env: str) -> Path:
-    return root / ".reconciler" / env / "apply-report.json"
-
-
 # --- saved plans -----------------------------------------------------------------------------
 
 
-def check_saved_plan(saved: Plan, manifest: Manifest, live: LiveState) -> None:
-    """Refuse a saved plan made for other manifests or against live objects that changed since."""
-    if saved.format_version != FORMAT_VERSION:
-        raise PlanRefusedError(
-            f"saved plan has format_version {saved.format_version}; this reconciler reads "
-            f"{FORMAT_VERSION}: run plan again"
-        )
-    if saved.environment != manifest.name:
-        raise PlanRefusedError(
-            f"saved plan is for environment {saved.environment!r}, not {manifest.name!r}"
-        )
-    if saved.manifest_checksum != manifest.checksum():
-        raise PlanRefusedError(
-            "Saved plan is stale: the manifests changed since it was made; run plan again"
-        )
-    index = live.index(live.lookup(manifest))
-    if fingerprint(index, planner.touched(saved.actions)) != saved.live_fingerprint:
-        raise PlanRefusedError(
-            "Saved plan is stale: objects it changes were changed in the org since it was "
-            "made; run plan again"
-        )
-    # The checksums cover the manifests and the live objects, not the actions: a plan file
-    # edited by hand (another id, another value) must not be applied as if it had been planned.
-    fresh = {_essence(a) for a in planner.plan(manifest, live, allow_replace=True).actions}
-    if any(_essence(a) not in fresh for a in saved.actions if a.op in WRITE_OPS):
-        raise PlanRefusedError(
-            "Saved plan is stale: its actions differ from what planning now gives for the "
-            "objects it changes (the file was edited, or the org changed since); run plan again"
-        )
-
-
-def _essence(action: Action) -> str:
-    """What an action writes; its reason and source line are commentary."""
-    data = action.model_dump(mode="json", exclude={"reason", "source"})
-    return json.dumps(data, sort_keys=True)
-
-
-def read_saved_plan(path: Path) -> Plan:
-    """A plan saved by `plan --out`; anything else is a usage error, not a traceback."""
-    try:
-        return Plan.from_json(path.read_text())
-    except OSError as error:
-        raise UsageError(f"cannot read the saved plan {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(
-            f"{path} is not a saved plan (not UTF-8 text); "
-            "make one with: reconciler plan --out FILE"
-        ) from None
-    except ValidationError as error:
-        raise UsageError(
-            f"{path} is not a saved plan ({error.error_count()} problem(s)); "
-            "make one with: reconciler plan --out FILE"
-        ) from None
-
-
-def refuse_replacements(plan: Plan, allowed: bool) -> None:
-    replaces = [a.address for a in plan.actions if a.op is Op.REPLACE]
-    if replaces and not allowed:
-        raise PlanRefusedError(
-            "the plan replaces (deletes and re-creates, with a new id) "
-            + ", ".join(replaces)
-            + "; run with --allow-replace or set policy.allow_replace"
-        )
-
-
 # --- payloads (genesys-api.md field names) ---------------------------------------------------
-
-
-def _without_none(data: Mapping[str, Any]) -> JSON:
-    return {
-        key: _without_none(value) if isinstance(value, Mapping) else value
-        for key, value in data.items()
-        if value is not None
-    }
-
-
-def external_metric_body(desired: Mapping[str, Any]) -> JSON:
-    keys = ("name", "unit", "unitDefinition", "precision", "defaultObjectiveType", "enabled")
-    return _without_none({key: desired.get(key) for key in keys})
-
-
-#: Fields PATCH accepts; unit and unitDefinition are immutable (a change is a replace).
-PATCHABLE = ("name", "precision", "defaultObjectiveType", "enabled")
-
-
-def external_metric_patch(action: Action) -> JSON:
-    desired = action.desired or {}
-    changed = {change.path.split(".")[0].split("[")[0] for change in action.changes}
-    return {key: desired.get(key) for key in PATCHABLE if key in changed}
-
-
-def profile_create_body(desired: Mapping[str, Any], division_id: str) -> JSON:
-    # Created inactive: activation is its own step, after the profile's metrics exist.
-    return {
-        "name": desired["name"],
-        "description": desired.get("description") or "",
-        "division": {"id": division_id},
-        "reportingIntervals": list(desired.get("reportingIntervals") or []),
-        "active": False,
-        "maxLeaderboardRankSize": desired["maxLeaderboardRankSize"],
-    }
-
-
-def profile_put_body(desired: Mapping[str, Any], live_raw: Mapping[str, Any]) -> JSON:
-    # PUT is a full replace; metricOrders must list the profile's metrics as they are now.
-    return {
-        "name": desired["name"],
-        "description": desired.get("description") or "",
-        "metricOrders": list(live_raw.get("metricOrders") or []),
-        "reportingIntervals": list(desired.get("reportingIntervals") or []),
-        "maxLeaderboardRankSize": desired["maxLeaderboardRankSize"],
-    }
-
-
-_OBJECTIVE_KEPT = (
-    "templateId",
-    "mediaTypes",
-    "topicIdsFilterType",
-    "evaluationFormContextIds",
-    "initialDirection",
-)
-
-
-def objective_body(
-    zones: Iterable[Mapping[str, Any]], enabled: bool, live_objective: Mapping[str, Any] | None
-) -> JSON:
-    """The objective to send: managed zones/enabled, plus the live settings the manifest does
-    not manage (queues, media types, template), so a full PUT does not wipe them."""
-    body: JSON = {}
-    for key in _OBJECTIVE_KEPT:
-        if live_objective and live_objective.get(key) is not None:
-            body[key] = live_objective[key]
-    if live_objective and live_objective.get("queues"):
-        body["queueIds"] = [q.get("id") for q in live_objective["queues"]]
-    if live_objective and live_objective.get("topics"):
-        body["topicIds"] = [t.get("id") for t in live_objective["topics"]]
-    body["enabled"] = enabled
-    body["zones"] = [_without_none(zone) for zone in zones]
-    return body
-
-
-def profile_metric_body(
-    desired: Mapping[str, Any], measured: tuple[str, str], live_raw: Mapping[str, Any] | None
-) -> JSON:
-    id_field, measured_id = measured
-    body: JSON = {"name": desired["name"], id_field: measured_id}
-    if desired.get("precision") is not None:
-        body["precision"] = desired["precision"]
-    if desired.get("timeDisplayUnit") is not None:
-        body["timeDisplayUnit"] = desired["timeDisplayUnit"]
-    live_objective = (live_raw or {}).get("objective")
-    body["objective"] = objective_body(desired["zones"], desired["enabled"], live_objective)
-    return body
-
-
-def disable_metric_body(live_raw: Mapping[str, Any]) -> JSON:
-    id_field = (
-        "externalMetricDefinitionId"
-        if live_raw.get("externalMetricDefinitionId")
-        else "metricDefinitionId"
-    )
-    objective = live_raw.get("objective") or {}
-    body: JSON = {"name": live_raw["name"], id_field: live_raw[id_field]}
-    for key in ("precision", "timeDisplayUnit"):
-        if live_raw.get(key) is not None:
-            body[key] = live_raw[key]
-    body["objective"] = objective_body(objective.get("zones") or [], False, objective)
-    return body
-
-
-def achievement_body(desired: Mapping[str, Any], metric_id: str, *, for_patch: bool) -> JSON:
-    """Seed 001's payload. PATCH is a merge patch: nulls are sent so cleared fields clear."""
-    trigger = desired["trigger"]
-    body: JSON = {
-        "name": desired["name"],
-        "description": desired.get("description") or "",
-        "type": desired["type"],
-        "completion_type": desired["completion_type"],
-        "scope_type": desired["scope_type"],
-        "trigger": {
-            "metric_id": metric_id,
-            "condition": {"operator": trigger["operator"], "value": trigger["value"]},
-            "sustained_days": trigger.get("sustained_days"),
-        },
-        "notifications": desired["notifications"],
-    }
-    return body if for_patch else _without_none(body)
 
 
 # --- execution -----------------------------------------------------------------------------

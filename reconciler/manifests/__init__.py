@@ -1,0 +1,1 @@
+"""Manifests: YAML files per environment, loaded into a located, validated `Manifest`."""

@@ -1,0 +1,1 @@
+"""Output: plans, drift and apply results as text, JSON, Markdown and GitLab reports."""

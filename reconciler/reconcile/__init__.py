@@ -1,0 +1,1 @@
+"""Reconcile: read the live org, plan the difference from a `Manifest`, apply it, export it."""
