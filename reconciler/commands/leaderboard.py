@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from ..errors import UsageError
-from ..options import env_option, format_option, root_option
+from .options import env_option, format_option, root_option
 
 
 @click.command("leaderboard")
@@ -47,7 +47,7 @@ def command(
     """
     from ..agent_view import render_standings, standings, standings_json
     from ..connect import open_client
-    from ..loader import load
+    from ..manifests.loader import load
 
     manifest = load(root, env)
     today = datetime.now(ZoneInfo(manifest.environment.push.time_zone)).date()

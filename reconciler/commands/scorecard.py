@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from ..options import env_option, format_option, root_option
+from .options import env_option, format_option, root_option
 
 
 @click.command("scorecard")
@@ -29,7 +29,7 @@ def command(root: Path, env: str, agent: str, day: datetime | None, output_forma
     """
     from ..agent_view import render_scorecard, scorecard, scorecard_json
     from ..connect import open_client
-    from ..loader import load
+    from ..manifests.loader import load
 
     manifest = load(root, env)
     zone = ZoneInfo(manifest.environment.push.time_zone)

@@ -28,6 +28,7 @@ RANKS = {
     "connect": 3,
     "reconcile": 3,
     "push": 3,
+    "agent_view": 3,  # scorecards and leaderboards read back from the org, like the push
     "output": 4,
     "commands": 5,
     "cli": 6,

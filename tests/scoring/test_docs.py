@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reconciler.models import ObjectiveType
-from reconciler.objectives import expand
+from reconciler.manifests.models import ObjectiveType
+from reconciler.manifests.objectives import expand
 from reconciler.scoring import bands, daily_value, points
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from reconciler.models import ObjectiveType
-from reconciler.objectives import expand
+from reconciler.manifests.models import ObjectiveType
+from reconciler.manifests.objectives import expand
 from reconciler.scoring import Band, bands, daily_value, max_points, points
 
 
