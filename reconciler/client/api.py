@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -41,6 +42,9 @@ METRIC_DEFINITIONS = "/api/v2/gamification/metricdefinitions"
 DIVISIONS = "/api/v2/authorization/divisions"
 USERS = "/api/v2/users"
 BUSINESS_UNITS = "/api/v2/workforcemanagement/businessunits"
+GROUPS = "/api/v2/groups"
+SCORECARDS = "/api/v2/gamification/scorecards"
+LEADERBOARD = "/api/v2/gamification/leaderboard"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -245,6 +249,61 @@ class GenesysClient:
         path = f"{PROFILES}/{_seg(profile_id)}/deactivate"
         return self._one("POST", path, idempotent=True)
 
+    # -- profile members ---------------------------------------------------------------------
+
+    def list_profile_members(self, profile_id: str) -> list[JSON]:
+        """``[{id, selfUri}]`` of the profile's members (Genesys does not page this list)."""
+        return self._entities(f"{PROFILES}/{_seg(profile_id)}/members")
+
+    def validate_profile_members(self, profile_id: str, user_ids: Iterable[str]) -> JSON:
+        """``AssignmentValidation`` for assigning ``user_ids``: who is free, here, elsewhere.
+
+        ``membersAlreadyAssignedToOther[].currentProfile.id`` names the profile holding a user.
+        A check that changes nothing, so it is retried like a read.
+        """
+        path = f"{PROFILES}/{_seg(profile_id)}/members/validate"
+        body = {"membersToAssign": list(user_ids)}
+        return self._one("POST", path, json=body, idempotent=True)
+
+    def assign_profile_members(
+        self, profile_id: str, assign: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> JSON:
+        """Add and remove members in one request; returns ``Assignment``.
+
+        The answer lists ``assignedMembers``, ``removedMembers`` and ``assignmentErrors``
+        (``[{user: {id}, message}]``): a 200 can still refuse some users, so check the errors.
+        Retried like a PUT: sending the same sets again leaves the same members.
+        """
+        path = f"{PROFILES}/{_seg(profile_id)}/members"
+        body = {"membersToAssign": list(assign), "membersToRemove": list(remove)}
+        return self._one("POST", path, json=body, idempotent=True)
+
+    def get_user_profile(self, user_id: str, workday: date | None = None) -> JSON:
+        """The performance profile ``user_id`` belongs to (on ``workday``, default today)."""
+        params = {"workday": workday.isoformat()} if workday is not None else None
+        return self._one("GET", f"{PROFILES}/users/{_seg(user_id)}", params=params)
+
+    # -- scorecards and leaderboards ---------------------------------------------------------
+
+    def get_user_scorecard(self, user_id: str, workday: date) -> list[JSON]:
+        """The user's ``WorkdayMetric``s on ``workday`` (value, points, maxPoints, objective)."""
+        params = {"workday": workday.isoformat(), "expand": "objective"}
+        return self._entities(f"{SCORECARDS}/users/{_seg(user_id)}", params)
+
+    def get_profile_leaderboard(
+        self, profile_id: str, start: date, end: date, metric_id: str | None = None
+    ) -> JSON:
+        """The ``Leaderboard`` of a profile over ``start``..``end`` (one metric, or all)."""
+        params: dict[str, Any] = {
+            "filterType": "PerformanceProfile",
+            "filterId": profile_id,
+            "startWorkday": start.isoformat(),
+            "endWorkday": end.isoformat(),
+        }
+        if metric_id is not None:
+            params["metricId"] = metric_id
+        return self._one("GET", f"{LEADERBOARD}/all", params=params)
+
     # -- profile metrics ---------------------------------------------------------------------
 
     def list_profile_metrics(self, profile_id: str) -> list[JSON]:
@@ -317,6 +376,28 @@ class GenesysClient:
             params += [("pageSize", len(chunk)), ("pageNumber", 1)]
             found.extend(entities_of(self._get(USERS, params), "GET", USERS))
         return found
+
+    def find_users_by_email(self, email: str) -> list[JSON]:
+        """Users whose e-mail is exactly ``email`` (case-insensitive), by one search request."""
+        body = {
+            "pageSize": 25,
+            "pageNumber": 1,
+            "query": [{"type": "EXACT", "fields": ["email"], "value": email}],
+        }
+        found = self._one("POST", f"{USERS}/search", json=body, idempotent=True)
+        results = found.get("results") or []  # Genesys leaves results out when none match
+        if not isinstance(results, list):
+            raise ApiError("POST", f"{USERS}/search", 200, message="results is not a list")
+        return results
+
+    # -- groups ------------------------------------------------------------------------------
+
+    def list_groups(self) -> list[JSON]:
+        return self._pages(GROUPS)
+
+    def list_group_members(self, group_id: str) -> list[JSON]:
+        """Every member of a group, as ``User`` objects (direct members, not nested groups)."""
+        return self._pages(f"{GROUPS}/{_seg(group_id)}/members")
 
     # -- workforce management ----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import click
 
 from ..connect import is_loopback
 from ..emulator import Emulator, Faults, serve
+from ..emulator.seed import MAX_AGENTS
 from ..errors import ConfigurationError, UsageError
 
 DEFAULT_SECRET = "emulator-secret"
@@ -33,6 +34,13 @@ DEFAULT_SECRET = "emulator-secret"
     help="JSON file holding the org; loaded at start, rewritten after every change.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the generated org.")
+@click.option(
+    "--agents",
+    type=click.IntRange(0, MAX_AGENTS),
+    default=0,
+    show_default=True,
+    help="Extra agents (agent.0001@example.com, …) over the business units, for a new state.",
+)
 @click.option("--client-id", default="reconciler-local", show_default=True)
 @click.option(
     "--client-secret",
@@ -60,6 +68,7 @@ def command(
     port: int,
     state_path: Path | None,
     seed: int,
+    agents: int,
     client_id: str,
     client_secret: str,
     rate_limit: int | None,
@@ -98,6 +107,7 @@ def command(
         rate_limit_burst=rate_burst,
         faults=faults,
         seed=seed,
+        agents=agents,
         achievements_path=achievements_path,
     )
     try:

@@ -27,6 +27,18 @@ Seeded org (seed 0 by default; ids are stable per seed — resolve by name, neve
       (no business unit)                     emma.stone@example.com,
                                              frank.miller@example.com (state ``inactive``)
 
+- groups (``/api/v2/groups``): ``Sales Floor East`` (alice.nguyen, ben.carter) and ``Sales Floor
+  West`` (chloe.davies, daniel.evans, emma.stone);
+- more agents on request (``Emulator(agents=N)``, ``reconciler emulator --agents N``): active
+  users ``agent.0001@example.com`` … spread round-robin over the three business units; those
+  of North America Sales join Sales Floor East, those of UK Collections Sales Floor West.
+
+What agents see (`reconciler.emulator.performance`): native metrics have a deterministic value
+per user and day (a hash; today and earlier days only), external metrics score the pushed data
+(total value / total count), and points follow `reconciler.scoring`. Scorecards
+(``/api/v2/gamification/scorecards/users/{id}``) and leaderboards
+(``/api/v2/gamification/leaderboard/all``) are computed from those on every request.
+
 Emulator-only inspection and control (Python; the same over HTTP under ``/__emulator``, see
 `reconciler.emulator.inspection`) — never part of the Genesys API surface:
 
@@ -38,7 +50,8 @@ Emulator-only inspection and control (Python; the same over HTTP under ``/__emul
   ``mutate(kind, id_or_name, {"dotted.field": value}, **top_level_fields)``,
   ``remove(kind, id_or_name)``, ``reset_state()``; and ``state`` (an `OrgState`: ``collections``
   kind -> {id: API JSON}, kinds listed in `reconciler.emulator.state`). Mutations are persisted.
-  Example: ``emulator.mutate("externalMetrics", "Daily_Revenue_Closed", precision=4)``.
+  Example: ``emulator.mutate("externalMetrics", "Daily_Revenue_Closed", precision=4)``;
+  ``add_group(name, emails)`` -> id (names need not be unique, as in Genesys).
 """
 
 from __future__ import annotations

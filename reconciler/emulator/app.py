@@ -58,6 +58,7 @@ class Emulator:
         rate_limit_burst: int | None = None,
         faults: Faults | None = None,
         seed: int = 0,
+        agents: int = 0,
         achievements_path: str = "/api/v2/wem/achievements",
         now: Callable[[], datetime] | None = None,
         clock: Callable[[], float] | None = None,
@@ -65,6 +66,7 @@ class Emulator:
     ) -> None:
         self.state_path = Path(state_path) if state_path is not None else None
         self.seed = seed
+        self.agents = agents
         self.achievements_path = "/" + achievements_path.strip("/")
         self._now = now or (lambda: datetime.now(UTC))
         self._clock = clock or time.monotonic
@@ -76,7 +78,7 @@ class Emulator:
         self._injector = FaultInjector(faults or Faults())
         self.request_log: list[RequestRecord] = []
         loaded = state_store.load(self.state_path) if self.state_path is not None else None
-        self.state: OrgState = loaded if loaded is not None else seed_org(seed, self._now())
+        self.state: OrgState = loaded if loaded is not None else seed_org(seed, self._now(), agents)
         if loaded is None:
             self._persist()
 
@@ -161,6 +163,31 @@ class Emulator:
             self._persist()
             return copy.deepcopy(obj)
 
+    def add_group(self, name: str, emails: list[str]) -> str:
+        """Create a group of the users with ``emails`` (as an admin would); returns its id.
+
+        Names need not be unique, as in Genesys: two calls with one name make two groups.
+        """
+        with self._lock:
+            by_email = {u["email"]: u["id"] for u in self.state.kind("users").values()}
+            missing = [e for e in emails if e not in by_email]
+            if missing:
+                raise KeyError(f"no user has the e-mail {missing[0]!r}")
+            group_id = str(uuid.uuid4())
+            self.state.kind("groups")[group_id] = {
+                "id": group_id,
+                "name": name,
+                "memberCount": len(emails),
+                "state": "active",
+                "version": 1,
+                "type": "official",
+                "visibility": "public",
+                "selfUri": f"/api/v2/groups/{group_id}",
+                "_memberIds": [by_email[e] for e in emails],
+            }
+            self._persist()
+            return group_id
+
     def remove(self, kind: str, key: str) -> None:
         """Delete an object behind the tool's back (even kinds the API cannot delete)."""
         with self._lock:
@@ -175,7 +202,7 @@ class Emulator:
     def reset_state(self) -> None:
         """Forget everything and start again from the seeded org."""
         with self._lock:
-            self.state = seed_org(self.seed, self._now())
+            self.state = seed_org(self.seed, self._now(), self.agents)
             self._persist()
 
     def _locate(self, kind: str, key: str) -> dict[str, Any]:

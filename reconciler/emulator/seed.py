@@ -51,6 +51,12 @@ USERS: tuple[tuple[str, str, str | None, str], ...] = (
     ("Emma", "Stone", None, "active"),
     ("Frank", "Miller", None, "inactive"),
 )
+# (group, business unit whose extra agents join it, seeded members' e-mails)
+GROUPS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("Sales Floor East", "North America Sales", ("alice.nguyen", "ben.carter")),
+    ("Sales Floor West", "UK Collections", ("chloe.davies", "daniel.evans", "emma.stone")),
+)
+MAX_AGENTS = 100_000  # extra agents: enough for any leaderboard, bounded for memory
 
 
 def seeded_id(seed: int, kind: str, name: str) -> str:
@@ -89,7 +95,15 @@ def _zones(direction: str) -> list[JsonObject]:
     ]
 
 
-def seed_org(seed: int, created: datetime) -> OrgState:
+def agent_email(number: int) -> str:
+    """The e-mail of extra agent ``number`` (1-based): agent.0001@example.com, ..."""
+    return f"agent.{number:04d}@example.com"
+
+
+def seed_org(seed: int, created: datetime, agents: int = 0) -> OrgState:
+    """The seeded org; ``agents`` extra active agents are spread over the business units."""
+    if not 0 <= agents <= MAX_AGENTS:
+        raise ValueError(f"extra agents must be between 0 and {MAX_AGENTS}, not {agents}")
     state = OrgState()
     stamp = iso(created)
 
@@ -187,9 +201,17 @@ def seed_org(seed: int, created: datetime) -> OrgState:
 
     users = state.kind("users")
     user_ids_by_bu: dict[str, list[str]] = {bu: [] for bu, _, _ in BUSINESS_UNITS}
-    for first, last, bu, user_state in USERS:
+    people = [(first, last, bu, user_state) for first, last, bu, user_state in USERS]
+    for number in range(1, agents + 1):
+        # Round-robin over the business units, so every time zone has agents.
+        bu_name = BUSINESS_UNITS[(number - 1) % len(BUSINESS_UNITS)][0]
+        people.append(("Agent", f"{number:04d}", bu_name, "active"))
+    extra_ids: set[str] = set()
+    for first, last, bu, user_state in people:
         email = f"{first.lower()}.{last.lower()}@example.com"
         user_id = sid("user", email)
+        if first == "Agent":
+            extra_ids.add(user_id)
         users[user_id] = {
             "id": user_id,
             "name": f"{first} {last}",
@@ -227,5 +249,27 @@ def seed_org(seed: int, created: datetime) -> OrgState:
             "businessUnitId": bu_id,
             "userIds": user_ids_by_bu[bu_name],
             "selfUri": f"/api/v2/workforcemanagement/managementunits/{mu_id}",
+        }
+
+    groups = state.kind("groups")
+    for group_name, extra_from, seeded in GROUPS:
+        group_id = sid("group", group_name)
+        member_ids = [sid("user", f"{local}@example.com") for local in seeded]
+        if extra_from is not None:  # the extra agents of that business unit join the group
+            member_ids += [u for u in user_ids_by_bu[extra_from] if u in extra_ids]
+        groups[group_id] = {
+            "id": group_id,
+            "name": group_name,
+            "description": f"Agents of {group_name}",
+            "dateModified": stamp,
+            "memberCount": len(member_ids),
+            "state": "active",
+            "version": 1,
+            "type": "official",
+            "visibility": "public",
+            "rulesVisible": False,
+            "rolesEnabled": False,
+            "selfUri": f"/api/v2/groups/{group_id}",
+            "_memberIds": member_ids,
         }
     return state

@@ -8,6 +8,7 @@ returns it (camelCase JSON), so the state file reads like a dump of the org:
     profileMetrics   Metric (+ performanceProfileId)
     users            User                      businessUnits      BusinessUnitResponse
     managementUnits  {id, businessUnitId, name, userIds}
+    groups           Group (+ _memberIds)
     achievements     seed-001 achievement objects
     templates        ObjectiveTemplate (read-only)
 
@@ -35,6 +36,7 @@ KINDS = (
     "users",
     "businessUnits",
     "managementUnits",
+    "groups",
     "achievements",
     "templates",
 )

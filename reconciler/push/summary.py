@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .changes import OTHER_REASONS, Change, LineGroups
@@ -43,6 +44,53 @@ def _groups(title: str, groups: LineGroups, unit: str = "line") -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class PerDeal:
+    """Days whose count is above 1: Genesys scores them as total value / count, per deal."""
+
+    days: int
+    points: int
+    example_user: str
+    example_day: str
+    example_value: Decimal
+    example_count: int
+
+    @property
+    def example_average(self) -> Decimal:
+        return (self.example_value / self.example_count).quantize(Decimal("0.01"))
+
+
+def per_deal(report: PushReport) -> PerDeal | None:
+    """What agents will see differently from the day's total, or None when every count is 1."""
+    several = [(key, point) for key, point in report.collected.points if point.count > 1]
+    if not several:
+        return None
+    (user_id, day), point = several[0]
+    return PerDeal(
+        days=len({day for (_, day), _ in several}),
+        points=len(several),
+        example_user=report.labels.get(user_id, user_id),
+        example_day=day.isoformat(),
+        example_value=point.value,
+        example_count=point.count,
+    )
+
+
+def _per_deal_lines(report: PushReport) -> list[str]:
+    found = per_deal(report)
+    if found is None:
+        return []
+    return [
+        f"  agents will see per-deal values: Genesys scores {report.request.metric!r} as a day's "
+        f"total value / count, and {found.points} point(s) on {found.days} day(s) count more "
+        "than one deal;",
+        f"    e.g. {found.example_user} on {found.example_day}: "
+        f"{_number(found.example_value)} over {found.example_count} deals shows as "
+        f"{found.example_average:f} (per deal, not per day); to score the day's total, send "
+        "one row per agent and day, or a --count-column adding up to 1 per day",
+    ]
+
+
 def render(report: PushReport) -> str:
     c, d, o = report.collected, report.diff, report.outcome
     req = report.request
@@ -64,6 +112,7 @@ def render(report: PushReport) -> str:
         out.append(f"  unreadable: … and {c.error_count - len(c.errors)} more row(s)")
     out.extend(_groups("skipped", c.unknown_agents, unit))
     out.extend(_groups("skipped", c.skipped, unit))
+    out.extend(_per_deal_lines(report))
     if d.kept:
         why = c.zeroing_off or "their users have unreadable rows"
         out.append(f"  not zeroed: {d.kept} ledger day(s), because {why}")
@@ -101,6 +150,23 @@ def _failures(title: str, failures: list[Failure], labels: dict[str, str]) -> li
     if len(failures) > 20:
         lines.append(f"    … and {len(failures) - 20} more")
     return lines
+
+
+def _per_deal_json(report: PushReport) -> dict[str, object] | None:
+    found = per_deal(report)
+    if found is None:
+        return None
+    return {
+        "points": found.points,
+        "days": found.days,
+        "example": {
+            "agent": found.example_user,
+            "dateOccurred": found.example_day,
+            "value": str(found.example_value),
+            "count": found.example_count,
+            "scoredValue": str(found.example_average),
+        },
+    }
 
 
 def as_json(report: PushReport) -> str:
@@ -155,6 +221,7 @@ def as_json(report: PushReport) -> str:
         "unreadableRows": c.error_count,
         "unknownAgents": groups(c.unknown_agents),
         "skipped": groups(c.skipped),
+        "perDeal": _per_deal_json(report),
         "failed": report.failed,
     }
     return json.dumps(body, indent=2, ensure_ascii=False)

@@ -30,6 +30,7 @@ RANKS = {
     "connect": 4,
     "reconcile": 4,
     "push": 4,
+    "agent_view": 4,  # scorecards and leaderboards read back from the org, like the push
     "output": 5,
     "commands": 6,
     "cli": 7,

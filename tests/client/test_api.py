@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ from .conftest import FakeGenesys, MakeClient, body_of
 DEF = "/api/v2/employeeperformance/externalmetrics/definitions"
 PROF = "/api/v2/gamification/profiles"
 BU = "/api/v2/workforcemanagement/businessunits"
+DAY = "2026-11-30"
 
 
 def echo(request: httpx.Request) -> httpx.Response:
@@ -69,6 +71,58 @@ CASES = [
     ("list_business_units", (), "GET", BU, {}),
     ("get_business_unit_time_zone", ("bu1",), "GET", f"{BU}/bu1", {"expand": "settings.timeZone"}),
     ("list_business_unit_users", ("bu1",), "GET", f"{BU}/bu1/users", {}),
+    ("list_profile_members", ("p1",), "GET", f"{PROF}/p1/members", {}),
+    (
+        "validate_profile_members",
+        ("p1", ["u1", "u2"]),
+        "POST",
+        f"{PROF}/p1/members/validate",
+        {},
+    ),
+    ("assign_profile_members", ("p1", ["u1"], ["u2"]), "POST", f"{PROF}/p1/members", {}),
+    ("get_user_profile", ("u1",), "GET", f"{PROF}/users/u1", {}),
+    ("get_user_profile", ("u1", date(2026, 11, 30)), "GET", f"{PROF}/users/u1", {"workday": DAY}),
+    ("find_users_by_email", ("a@example.com",), "POST", "/api/v2/users/search", {}),
+    ("list_groups", (), "GET", "/api/v2/groups", {"pageSize": "100", "pageNumber": "1"}),
+    (
+        "list_group_members",
+        ("g/1",),
+        "GET",
+        "/api/v2/groups/g%2F1/members",
+        {"pageSize": "100", "pageNumber": "1"},
+    ),
+    (
+        "get_user_scorecard",
+        ("u1", date(2026, 11, 30)),
+        "GET",
+        "/api/v2/gamification/scorecards/users/u1",
+        {"workday": DAY, "expand": "objective"},
+    ),
+    (
+        "get_profile_leaderboard",
+        ("p1", date(2026, 11, 1), date(2026, 11, 30)),
+        "GET",
+        "/api/v2/gamification/leaderboard/all",
+        {
+            "filterType": "PerformanceProfile",
+            "filterId": "p1",
+            "startWorkday": "2026-11-01",
+            "endWorkday": DAY,
+        },
+    ),
+    (
+        "get_profile_leaderboard",
+        ("p1", date(2026, 11, 30), date(2026, 11, 30), "k1"),
+        "GET",
+        "/api/v2/gamification/leaderboard/all",
+        {
+            "filterType": "PerformanceProfile",
+            "filterId": "p1",
+            "startWorkday": DAY,
+            "endWorkday": DAY,
+            "metricId": "k1",
+        },
+    ),
 ]
 
 
@@ -88,10 +142,26 @@ def test_each_method_sends_the_documented_request(
     with make_client() as client:
         getattr(client, name)(*args)
     (request,) = server.requests
-    assert (request.method, request.url.path, dict(request.url.params)) == (method, path, params)
+    assert (request.method, request.url.raw_path.decode().partition("?")[0]) == (method, path)
+    assert dict(request.url.params) == params
     bodies = [a for a in args if isinstance(a, dict)]
     if bodies:
         assert body_of(request) == bodies[0]
+
+
+def test_member_requests_carry_genesys_bodies(make_client: MakeClient, server: FakeGenesys) -> None:
+    server.api = echo
+    with make_client() as client:
+        client.validate_profile_members("p1", iter(["u1", "u2"]))
+        client.assign_profile_members("p1", assign=["u1"])
+        client.assign_profile_members("p1", remove=["u2"])
+        client.find_users_by_email("Alice@Example.com")
+    validate, assign, remove, search = (body_of(r) for r in server.requests)
+    assert validate == {"membersToAssign": ["u1", "u2"]}
+    # Genesys requires both lists, even when one is empty.
+    assert assign == {"membersToAssign": ["u1"], "membersToRemove": []}
+    assert remove == {"membersToAssign": [], "membersToRemove": ["u2"]}
+    assert search["query"] == [{"type": "EXACT", "fields": ["email"], "value": "Alice@Example.com"}]
 
 
 def test_create_profile_can_copy_the_default_metrics(

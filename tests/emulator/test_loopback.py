@@ -204,3 +204,20 @@ def test_oversized_body_is_refused_without_reading_it(server: EmulatorServer) ->
             chunks.append(chunk)
         answer = b"".join(chunks).decode()
     assert answer.startswith("HTTP/1.1 413") and "request.entity.too.large" in answer
+
+
+def test_cli_seeds_extra_agents(tmp_path: Path) -> None:
+    from reconciler.cli import main
+
+    process = _free_port_process(tmp_path, "--agents", "12")
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()  # listening: the seeded state is written by then
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    users = json.loads((tmp_path / "s.json").read_text())["collections"]["users"].values()
+    emails = {u["email"] for u in users}
+    assert len(emails) == 8 + 12 and "agent.0012@example.com" in emails
+    assert main(["emulator", "--agents", "-1"]) == 4

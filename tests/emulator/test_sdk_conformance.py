@@ -225,3 +225,107 @@ def test_errors_deserialize_as_error_body(api_client: Any) -> None:
     assert body["code"] == "employee.performance.external.metric.definition.not.found"
     # Every key the emulator sends is a field of the SDK's ErrorBody.
     assert set(body) <= set(sdk.ErrorBody().attribute_map.values())
+
+
+def test_members_groups_scorecards_and_leaderboards(api_client: Any) -> None:
+    gamification = sdk.GamificationApi(api_client)
+    groups = sdk.GroupsApi(api_client)
+    listing = groups.get_groups(page_size=25, page_number=1)
+    assert isinstance(listing, sdk.GroupEntityListing)
+    _populated(listing, "entities", "page_size", "page_number", "total", "page_count")
+    east = next(g for g in listing.entities if g.name == "Sales Floor East")
+    _populated(east, "id", "name", "member_count", "state", "type", "visibility", "self_uri")
+    members = groups.get_group_members(east.id, page_size=25, page_number=1)
+    assert isinstance(members, sdk.UserEntityListing)
+    alice, ben = sorted(members.entities, key=lambda u: u.email)
+    assert (alice.email, ben.email) == ("alice.nguyen@example.com", "ben.carter@example.com")
+
+    body = sdk.ExternalMetricDefinitionCreateRequest()
+    body.name, body.unit, body.precision = "SDK revenue per deal", "Currency", 2
+    body.default_objective_type, body.enabled = "HigherIsBetter", True
+    definition = gamification.post_employeeperformance_externalmetrics_definitions(body=body)
+    home = sdk.AuthorizationApi(api_client).get_authorization_divisions_home()
+    create = sdk.CreatePerformanceProfile()
+    create.name, create.description = "SDK scorers", "scored by the SDK"
+    division = sdk.WritableDivision()
+    division.id = home.id
+    create.division, create.active, create.max_leaderboard_rank_size = division, True, 10
+    interval = sdk.ReportingInterval()
+    interval.interval_type, interval.interval_value = "Day", 30
+    create.reporting_intervals = [interval]
+    profile = gamification.post_gamification_profiles(create, copy_metrics=False)
+    below, target = sdk.ObjectiveZone(), sdk.ObjectiveZone()
+    below.label, below.direction_type, below.zone_type = "Below target", "Up", "Good"
+    below.lower_limit_value, below.upper_limit_value = 0, 10000
+    below.lower_limit_points, below.upper_limit_points = 0, 100
+    target.label, target.direction_type, target.zone_type = "Target", "Up", "Target"
+    target.lower_limit_value, target.lower_limit_points, target.upper_limit_points = 10000, 100, 100
+    objective = sdk.CreateObjective()
+    objective.zones, objective.enabled, objective.date_start = (
+        [below, target],
+        True,
+        date(2026, 11, 1),
+    )
+    metric_body = sdk.CreateMetric()
+    metric_body.name, metric_body.external_metric_definition_id = "Revenue", definition.id
+    metric_body.objective = objective
+    metric = gamification.post_gamification_profile_metrics(profile.id, metric_body)
+
+    check = sdk.ValidateAssignUsers()
+    check.members_to_assign = [alice.id, ben.id, "nobody"]
+    validation = gamification.post_gamification_profile_members_validate(profile.id, check)
+    assert isinstance(validation, sdk.AssignmentValidation)
+    assert {m.id for m in validation.members_not_assigned} == {alice.id, ben.id}
+    assert validation.invalid_member_assignments[0].user.id == "nobody"
+    assign = sdk.AssignUsers()
+    assign.members_to_assign, assign.members_to_remove = [alice.id, ben.id], []
+    assignment = gamification.post_gamification_profile_members(profile.id, assign)
+    assert isinstance(assignment, sdk.Assignment)
+    assert {m.id for m in assignment.assigned_members} == {alice.id, ben.id}
+    again = gamification.post_gamification_profile_members_validate(profile.id, check)
+    assert {m.id for m in again.members_already_assigned} == {alice.id, ben.id}
+    listed = gamification.get_gamification_profile_members(profile.id)
+    assert isinstance(listed, sdk.MemberListing)
+    assert {m.id for m in listed.entities} == {alice.id, ben.id}
+    assert gamification.get_gamification_profiles_user(alice.id).id == profile.id
+
+    items = []
+    for user, value, count in ((alice, 10000.0, 1), (ben, 15000.0, 3)):
+        item = sdk.ExternalMetricDataItem()
+        item.metric_id, item.user_id, item.date_occurred = (
+            definition.id,
+            user.id,
+            date(2026, 11, 30),
+        )
+        item.value, item.count, item.type = value, count, "Total"
+        items.append(item)
+    request = sdk.ExternalMetricDataWriteRequest()
+    request.items = items
+    gamification.post_employeeperformance_externalmetrics_data(body=request)
+
+    card = gamification.get_gamification_scorecards_user(
+        ben.id, date(2026, 11, 30), expand=["objective"]
+    )
+    assert isinstance(card, sdk.WorkdayMetricListing)
+    (scored,) = card.entities
+    assert isinstance(scored, sdk.WorkdayMetric)
+    _populated(scored, "metric", "objective", "points", "max_points", "value", "business_unit_id")
+    assert (scored.value, scored.points, scored.max_points) == (5000.0, 50, 100)
+    assert scored.metric.id == metric.id and scored.objective.zones[1].zone_type == "Target"
+
+    board = gamification.get_gamification_leaderboard_all(
+        "PerformanceProfile",
+        profile.id,
+        date(2026, 11, 30),
+        date(2026, 11, 30),
+        metric_id=metric.id,
+    )
+    assert isinstance(board, sdk.Leaderboard)
+    _populated(board, "division", "metric", "date_start_workday", "date_end_workday", "leaders")
+    _populated(board, "performance_profile")
+    assert board.date_start_workday == date(2026, 11, 30)
+    assert [(x.user.id, x.rank, x.points) for x in board.leaders] == [
+        (alice.id, 1, 100),
+        (ben.id, 2, 50),
+    ]
+    assert isinstance(board.leaders[0], sdk.LeaderboardItem)

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from ..routing import Route
-from . import achievements, catalogue, data, definitions, directory, profile_metrics, profiles, wfm
+from . import (
+    achievements,
+    catalogue,
+    data,
+    definitions,
+    directory,
+    groups,
+    profile_metrics,
+    profiles,
+    scorecards,
+    wfm,
+)
 
 ROUTES: list[Route] = [
     *definitions.ROUTES,
@@ -14,4 +25,6 @@ ROUTES: list[Route] = [
     *achievements.ROUTES,
     *directory.ROUTES,
     *wfm.ROUTES,
+    *groups.ROUTES,
+    *scorecards.ROUTES,
 ]

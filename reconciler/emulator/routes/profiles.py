@@ -3,6 +3,11 @@
 No DELETE (405): a profile is deactivated instead. Profiles are created with ``copyMetrics``
 (default true: copy the default profile's metrics). ``division`` and ``active`` are read-only
 on PUT. A user belongs to one profile at a time; without one, to the default profile.
+
+Members: ``GET …/members`` (``MemberListing``, no paging), ``POST …/members`` (``AssignUsers``
+-> ``Assignment``; removals first, then assignments; assigning a user held by another profile
+moves them), ``POST …/members/validate`` (``ValidateAssignUsers`` -> ``AssignmentValidation``:
+not in any custom profile, already in this one, held by another, or not a user at all).
 """
 
 from __future__ import annotations
@@ -217,6 +222,46 @@ def assign_members(call: Call) -> Reply:
     return Reply(200, result)
 
 
+def _user_ids(body: dict[str, Any], name: str) -> list[Any]:
+    values = body.get(name)
+    if not isinstance(values, list):
+        raise fields.fail(name, "must be a list of user ids")
+    return values
+
+
+def validate_members(call: Call) -> Reply:
+    profile = find_profile(call.state, call.params["profileId"])
+    to_assign = _user_ids(call.json_object(), "membersToAssign")
+    users = call.state.kind("users")
+    result: JsonObject = {
+        "membersNotAssigned": [],
+        "membersAlreadyAssigned": [],
+        "membersAlreadyAssignedToOther": [],
+        "invalidMemberAssignments": [],
+    }
+    for user_id in dict.fromkeys(u for u in to_assign if isinstance(u, str)):
+        user = users.get(user_id)
+        if user is None or user.get("state") == "deleted":
+            result["invalidMemberAssignments"].append(
+                {"user": {"id": user_id}, "message": "User not found"}
+            )
+            continue
+        ref = {"id": user_id, "selfUri": user["selfUri"]}
+        current = user.get("_profileId")
+        if current is None:
+            result["membersNotAssigned"].append(ref)
+        elif current == profile["id"]:
+            result["membersAlreadyAssigned"].append(ref)
+        else:
+            other = {"id": current, "selfUri": f"{BASE}/{current}"}
+            result["membersAlreadyAssignedToOther"].append({**ref, "currentProfile": other})
+    for bad in (u for u in to_assign if not isinstance(u, str)):
+        result["invalidMemberAssignments"].append(
+            {"user": {"id": str(bad)}, "message": "A user id must be a string"}
+        )
+    return Reply(200, result)
+
+
 ROUTES = [
     Route("GET", BASE, list_profiles),
     Route("POST", BASE, create_profile, mutates=True),
@@ -227,4 +272,5 @@ ROUTES = [
     Route("POST", BASE + "/{profileId}/deactivate", deactivate, mutates=True),
     Route("GET", BASE + "/{profileId}/members", list_members),
     Route("POST", BASE + "/{profileId}/members", assign_members, mutates=True),
+    Route("POST", BASE + "/{profileId}/members/validate", validate_members),
 ]
