@@ -13,6 +13,7 @@ from ..live import fetch
 from ..loader import load
 from ..options import env_option, root_option
 from ..plan import Kind
+from ..schemas import RESOURCES
 
 
 @click.command("export")
@@ -31,11 +32,13 @@ def command(root: Path, env: str, out: Path) -> None:
     with open_client(manifest) as client:
         live = fetch(client, manifest, kinds=frozenset(Kind))
     try:
-        written = exporter.write(out, live, env, manifest.environment)
+        written = exporter.write(out, live, env, manifest.environment, root / "schemas")
     except OSError as error:
         raise UsageError(f"cannot write the export to {out}: {error.strerror or error}") from None
     for path in written:
         click.echo(f"wrote {path}")
+    if not (root / "schemas" / RESOURCES).is_file():
+        click.echo(f"Note: no schemas in {root / 'schemas'} (for editors): run `reconciler schema`")
     for duplicate in exporter.duplicates(live):
         click.echo(f"Warning: {duplicate}: rename or remove all but one in the org", err=True)
     for problem in exporter.dangling(live):
