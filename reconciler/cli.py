@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 import click
 
+from .distribution import __version__
 from .errors import ExitCode, ManifestError, ReconcilerError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reconciler")
+@click.version_option(__version__, prog_name="reconciler")
 def cli() -> None:
     """Gamification config-as-code for Genesys Cloud.
 

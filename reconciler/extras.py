@@ -7,10 +7,8 @@ imports it inside a function and turns an ImportError into `missing_extra(...)`.
 
 from __future__ import annotations
 
+from .distribution import DISTRIBUTION
 from .errors import ConfigurationError
-
-# The distribution users install; the install hint is built from it alone.
-DISTRIBUTION = "reconciler"
 
 
 def install_command(extra: str) -> str:

@@ -61,7 +61,7 @@ DEFAULT_SECRET = "emulator-secret"
 @click.option("--fault-seed", type=int, default=0, show_default=True)
 @click.option(
     "--achievements-path", default="/api/v2/wem/achievements", show_default=True,
-    help="Base path of the seed-001 achievements API (not a published Genesys API).",
+    help="Base path of the achievements API (not part of the published Genesys API).",
 )  # fmt: skip
 def command(
     host: str,

@@ -10,6 +10,7 @@ from ..connect import open_client
 from ..errors import UsageError
 from ..kinds import Kind
 from ..manifests.loader import load
+from ..manifests.schemas import RESOURCES
 from ..reconcile import exporter
 from ..reconcile.live import fetch
 from .options import env_option, root_option
@@ -31,11 +32,13 @@ def command(root: Path, env: str, out: Path) -> None:
     with open_client(manifest) as client:
         live = fetch(client, manifest, kinds=frozenset(Kind))
     try:
-        written = exporter.write(out, live, env, manifest.environment)
+        written = exporter.write(out, live, env, manifest.environment, root / "schemas")
     except OSError as error:
         raise UsageError(f"cannot write the export to {out}: {error.strerror or error}") from None
     for path in written:
         click.echo(f"wrote {path}")
+    if not (root / "schemas" / RESOURCES).is_file():
+        click.echo(f"Note: no schemas in {root / 'schemas'} (for editors): run `reconciler schema`")
     for duplicate in exporter.duplicates(live):
         click.echo(f"Warning: {duplicate}: rename or remove all but one in the org", err=True)
     for problem in exporter.dangling(live):

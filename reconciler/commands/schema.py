@@ -1,55 +1,35 @@
-"""`reconciler schema [--check]`: JSON Schema of the manifests, for editor completion.
+"""`reconciler schema [--out DIR] [--check]`: JSON Schemas of the manifests, for editors.
 
-Files (under `<root>/schemas/`): `resources.json` (a resource file: any of the three kinds),
-`environment.json` (environment.yaml), and one per kind. Manifests point at them with
-`# yaml-language-server: $schema=../../schemas/resources.json`.
+What the files are and how manifests point at them: `reconciler.manifests.schemas`.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-from pydantic import BaseModel
 
 from ..errors import ReconcilerError
-from ..manifests.environment import Environment
-from ..manifests.models import Achievement, ExternalMetric, Profile, Resources
+from ..manifests.schemas import generate, write
 from .options import root_option
 
-SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
-    "resources.json": (Resources, "A reconciler resource file (environments/<env>/*.yaml)"),
-    "environment.json": (Environment, "A reconciler environment.yaml"),
-    "external-metric.json": (ExternalMetric, "One entry of externalMetrics"),
-    "profile.json": (Profile, "One entry of profiles"),
-    "achievement.json": (Achievement, "One entry of achievements"),
-}
-
-
-def generate() -> dict[str, str]:
-    """File name -> JSON text, exactly as written to schemas/."""
-    out = {}
-    for filename, (model, title) in SCHEMAS.items():
-        schema = model.model_json_schema(by_alias=True)
-        schema = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            **schema,
-            "title": title,
-        }
-        out[filename] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
-    return out
+__all__ = ["command", "generate"]
 
 
 @click.command("schema")
 @root_option
-@click.option("--check", is_flag=True, help="Exit 1 if schemas/ differs from the models.")
-def command(root: Path, check: bool) -> None:
-    """Write schemas/*.json from the manifest models."""
-    folder = root / "schemas"
-    generated = generate()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the schemas to (default: ROOT/schemas).",
+)
+@click.option("--check", is_flag=True, help="Exit 1 if the folder differs from the models.")
+def command(root: Path, out: Path | None, check: bool) -> None:
+    """Write the JSON Schemas of the manifests (resources, overlays, environment.yaml)."""
+    folder = out if out is not None else root / "schemas"
     if check:
-        stale = [name for name, text in generated.items() if _read(folder / name) != text]
+        stale = [name for name, text in generate().items() if _read(folder / name) != text]
         if stale:
             raise ReconcilerError(
                 f"out of date: {', '.join(stale)} in {folder}; run `reconciler schema`"
@@ -57,10 +37,8 @@ def command(root: Path, check: bool) -> None:
         click.echo(f"{folder}: up to date")
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in generated.items():
-            (folder / name).write_bytes(text.encode("utf-8"))
-            click.echo(f"wrote {folder / name}")
+        for path in write(folder):
+            click.echo(f"wrote {path}")
     except OSError as error:
         where = error.filename or folder
         raise ReconcilerError(f"cannot write {where}: {error.strerror}") from error

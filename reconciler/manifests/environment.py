@@ -114,8 +114,8 @@ class Environment(_Strict):
     )
     achievements_path: Annotated[str, Field(pattern=r"^/")] = Field(
         default=DEFAULT_ACHIEVEMENTS_PATH,
-        description="Base path of the WEM achievements API (documented by seed 001, not by "
-        "Genesys's published API).",
+        description="Base path of the WEM achievements API (not part of Genesys's published "
+        "API, so it is configurable).",
     )
     rate_limit_per_minute: PositiveInt32 = 300
     push: Push = Push()

@@ -41,7 +41,7 @@ RULES: dict[str, Rule] = {
             "RC002",
             "error",
             "target or zone value is not an integer",
-            "the API types objective zone values and points as int32 (genesys-api.md 3.3)",
+            "the Genesys API stores objective zone values and points as 32-bit integers",
         ),
         Rule(
             "RC003",
@@ -78,39 +78,39 @@ RULES: dict[str, Rule] = {
             "warning",
             "volatile or average-type trigger metric with a ONCE/ALL_TIME scope and no "
             "sustained condition",
-            "a metric that dips past the threshold completes the achievement on noise "
-            "(seed 001: use a time-bound scope or sustained_days)",
+            "a metric that dips past the threshold completes the achievement on noise; "
+            "use a time-bound scope or sustained_days",
         ),
         Rule(
             "RC102",
             "warning",
             "toast is the only channel",
-            "toasts are lost when the desktop is disconnected (seed 001); add push or email",
+            "toasts are lost when the desktop is disconnected; add push or email",
         ),
         Rule(
             "RC103",
             "warning",
             "push enabled without a deep link",
-            "without a deep link the agent lands on the app home screen (seed 001)",
+            "without a deep link the agent lands on the app home screen",
         ),
         Rule(
             "RC104",
             "warning",
             "email is the only channel",
-            "WEM email is queued and can arrive hours late under load (seed 001)",
+            "WEM email is queued and can arrive hours late under load",
         ),
         Rule(
             "RC105",
             "warning",
             "three or more achievements share one trigger and scope",
-            "they complete together for every agent at once and saturate the email queue "
-            "(seed 001: stagger thresholds)",
+            "they complete together for every agent at once and saturate the email queue; "
+            "stagger the thresholds",
         ),
         Rule(
             "RC106",
             "warning",
             "external metric that no profile uses",
-            "data pushed to it shows on no scorecard (seed 000)",
+            "data pushed to it shows on no scorecard",
         ),
         Rule(
             "RC107",

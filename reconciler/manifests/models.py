@@ -153,7 +153,7 @@ class Zone(_Camel):
 
 
 class Target(_Strict):
-    """The seed-000 shorthand: `{value: 10000, points: 100}` means "10,000 earns 100 points".
+    """The target shorthand: `{value: 10000, points: 100}` means "10,000 earns 100 points".
 
     `direction` defaults to the external metric's objective type; a native metric needs it.
     """
@@ -253,7 +253,7 @@ class PushChannel(_Strict):
 
 
 class Notifications(_Strict):
-    """Every channel is required: tenant defaults drift between environments (seed 001)."""
+    """Every channel is required: tenant defaults drift between environments."""
 
     toast: bool
     email: EmailChannel
@@ -261,7 +261,7 @@ class Notifications(_Strict):
 
 
 class Achievement(_Strict):
-    """An achievement with its notification templates, as seed 001 documents the payload."""
+    """An achievement with its notification templates (the WEM achievements API payload)."""
 
     name: Name
     description: str = ""

@@ -19,6 +19,7 @@ from ..errors import UsageError
 from ..manifests.environment import Environment
 from ..manifests.models import ObjectiveType
 from ..manifests.objectives import expand
+from ..manifests.schemas import ENVIRONMENT, RESOURCES, modeline
 from . import normalize
 from .live import LiveState
 from .resources.achievements import live_achievement
@@ -205,16 +206,24 @@ def check_folder(out: Path) -> None:
         )
 
 
-def write(out: Path, live: LiveState, source_env: str, environment: Environment) -> list[Path]:
-    """Write the export to `out`; an existing environment.yaml there is kept."""
+def write(
+    out: Path, live: LiveState, source_env: str, environment: Environment, schemas: Path
+) -> list[Path]:
+    """Write the export to `out`; an existing environment.yaml there is kept.
+
+    Each file starts with a modeline naming its schema in `schemas`, relative to `out`, so an
+    editor validates the export wherever the repository is cloned.
+    """
     check_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    resources_line = modeline(schemas / RESOURCES, out)
     for name, text in render_files(live, source_env).items():
-        (out / name).write_text(text)
+        (out / name).write_text(f"{resources_line}\n{text}")
         written.append(out / name)
     settings = out / "environment.yaml"
     if not settings.exists():
-        settings.write_text(environment_file(environment))
+        environment_line = modeline(schemas / ENVIRONMENT, out)
+        settings.write_text(f"{environment_line}\n{environment_file(environment)}")
         written.append(settings)
     return written

@@ -12,7 +12,7 @@ BODIES = {
     "/__emulator/mutate": b'{"kind": "users", "key": "Alice Nguyen", "changes": {"title": "Lead"}}',
     "/__emulator/remove": b'{"kind": "users", "key": "Frank Miller"}',
 }
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "client-and-emulator.md"
 
 
 def test_every_seeded_user_and_zone_is_documented() -> None:

@@ -1,7 +1,8 @@
-"""The real `.gitlab-ci.yml`, run by gitlab-ci-local against `reconciler emulator` on loopback.
+"""The pipeline `reconciler init` writes, run by gitlab-ci-local against `reconciler emulator`.
 
-A temp git copy of the repository (its shipped environments, targets rewritten to the emulator's
-URL) goes through the three triggers the pipeline serves:
+A repository made by `init` (no project source in it; dev/staging/prod targets rewritten to the
+emulator's loopback URL) goes through the three triggers the pipeline serves, its jobs installing
+the tool themselves from the wheel built from this checkout, through RECONCILER_REQUIREMENT:
 
 1. a merge-request pipeline touching only `environments/dev/`: validate + plan:dev, with the
    Terraform/JUnit/Markdown artifacts, and the note posted to a fake GitLab API;
@@ -9,9 +10,10 @@ URL) goes through the three triggers the pipeline serves:
 3. a scheduled pipeline after someone changed the org behind the tool's back reports drift.
 
 gitlab-ci-local runs jobs with the shell executor (`--force-shell-executor`: the jobs' python
-image is ignored and the venv running this test provides `reconciler`, `RECONCILER_INSTALL=0`).
-It reports `allow_failure: exit_codes` wrongly (exit 0 for any code), so the assertions use the
-exit codes the jobs write into their artifacts (`reports/<env>/<step>.exit-code`).
+image is ignored); the jobs' `pip` and `reconciler` are those of an empty venv made for them, and
+the venv running this test is not on their PATH. gitlab-ci-local reports `allow_failure:
+exit_codes` wrongly (exit 0 for any code), so the assertions use the exit codes the jobs write
+into their artifacts (`reports/<env>/<step>.exit-code`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from reconciler import __version__
 
 from .fake_gitlab import FakeGitLab, serve_fake
 
@@ -68,13 +72,20 @@ def _git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
-def _clean_env() -> dict[str, str]:
+def _clean_env(tool_bin: Path = BIN) -> dict[str, str]:
+    """This process's environment without CI or credential variables; `tool_bin` first on PATH.
+
+    The test venv's folder is taken off PATH so that a job finds no `reconciler` but its own.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("GENESYSCLOUD_", "RECONCILER_", "GITLAB_", "CI_", "GCL_"))
+        if not k.startswith(
+            ("GENESYSCLOUD_", "RECONCILER_", "GITLAB_", "CI_", "GCL_", "VIRTUAL_ENV")
+        )
     }
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    rest = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p) != BIN]
+    env["PATH"] = os.pathsep.join([str(tool_bin), *rest])
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -149,15 +160,26 @@ def _writes(url: str) -> int:
 
 
 @pytest.fixture(scope="module")
+def job_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty venv (pip only) whose bin/ the jobs run with: they install the tool into it."""
+    venv = tmp_path_factory.mktemp("job-venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    assert not (venv / "bin" / "reconciler").exists()
+    return venv / "bin"
+
+
+@pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory, emulator: str) -> Path:
-    """A git copy of the repository's tracked files; pipeline environments target the emulator."""
-    repo = tmp_path_factory.mktemp("repo")
-    tracked = _git(REPO, "ls-files", "-z").split("\0")
-    for name in filter(None, tracked):
-        source = REPO / name
-        if source.is_file():
-            (repo / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, repo / name)
+    """A repository made by `reconciler init`; its pipeline environments target the emulator."""
+    repo = tmp_path_factory.mktemp("manifests") / "gamification"
+    subprocess.run(
+        [str(BIN / "reconciler"), "init", str(repo)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+        env=_clean_env(),
+    )
+    assert not [n for n in ("pyproject.toml", "setup.py", "reconciler") if (repo / n).exists()]
     for env in PIPELINE_ENVS:
         path = repo / "environments" / env / "environment.yaml"
         data = yaml.safe_load(path.read_text())
@@ -172,38 +194,49 @@ def repo(tmp_path_factory: pytest.TempPathFactory, emulator: str) -> Path:
     return repo
 
 
-def _pipeline(
-    repo: Path,
-    *args: str,
-    variables: dict[str, str] | None = None,
-    unset: tuple[str, ...] = (),
-) -> subprocess.CompletedProcess[str]:
-    """Run gitlab-ci-local in `repo`; fresh reports/ each time (a new pipeline's artifacts)."""
-    shutil.rmtree(repo / "reports", ignore_errors=True)
-    command = [
-        _gitlab_ci_local(),
-        "--home",
-        str(repo.parent / f"{repo.name}-gcl-home"),
-        "--force-shell-executor",
-        "--no-color",
-        "--ignore-predefined-vars",
-        PREDEFINED,
-        "--variable",
-        "RECONCILER_INSTALL=0",
-    ]
-    for key, value in (variables or {}).items():
-        command += ["--variable", f"{key}={value}"]
-    for key in unset:
-        command += ["--unset-variable", key]
-    done = subprocess.run(
-        [*command, *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=_clean_env(),
-        cwd=repo,  # gitlab-ci-local's --cwd takes only relative paths
-    )
-    return done
+class Pipeline:
+    """gitlab-ci-local in the repository, the way a GitLab project would run its pipeline.
+
+    Every run sets RECONCILER_REQUIREMENT (as a CI/CD variable overrides the file's pin) to the
+    wheel built from this checkout, and gives jobs the job venv's bin/ as the first PATH entry.
+    """
+
+    def __init__(self, repo: Path, requirement: str, job_bin: Path) -> None:
+        self.repo, self.requirement, self.job_bin = repo, requirement, job_bin
+
+    def __call__(
+        self, *args: str, variables: dict[str, str] | None = None, unset: tuple[str, ...] = ()
+    ) -> subprocess.CompletedProcess[str]:
+        """One run; fresh reports/ each time (a new pipeline's artifacts)."""
+        shutil.rmtree(self.repo / "reports", ignore_errors=True)
+        command = [
+            _gitlab_ci_local(),
+            "--home",
+            str(self.repo.parent / f"{self.repo.name}-gcl-home"),
+            "--force-shell-executor",
+            "--no-color",
+            "--ignore-predefined-vars",
+            PREDEFINED,
+            "--variable",
+            f"RECONCILER_REQUIREMENT={self.requirement}",
+        ]
+        for key, value in (variables or {}).items():
+            command += ["--variable", f"{key}={value}"]
+        for key in unset:
+            command += ["--unset-variable", key]
+        return subprocess.run(
+            [*command, *args],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=_clean_env(self.job_bin),
+            cwd=self.repo,  # gitlab-ci-local's --cwd takes only relative paths
+        )
+
+
+@pytest.fixture(scope="module")
+def pipeline(repo: Path, wheel: Path, job_bin: Path) -> Pipeline:
+    return Pipeline(repo, str(wheel), job_bin)
 
 
 def _exit_code(repo: Path, name: str) -> int:
@@ -244,7 +277,9 @@ def _log(done: subprocess.CompletedProcess[str]) -> str:
     return f"gitlab-ci-local exit {done.returncode}\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
 
 
-def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) -> None:
+def test_merge_request_push_and_schedule_pipelines(
+    repo: Path, emulator: str, pipeline: Pipeline, job_bin: Path, wheel: Path
+) -> None:
     # --- 1. merge request touching only dev ------------------------------------------------
     _git(repo, "checkout", "-q", "-b", "feature")
     env_file = repo / "environments" / "dev" / "environment.yaml"
@@ -263,10 +298,10 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
             "RECONCILER_GITLAB_TOKEN": TOKEN,
         }
         # A real MR pipeline has no CI_COMMIT_BRANCH.
-        listed = _pipeline(repo, "--list", unset=("CI_COMMIT_BRANCH",), variables=mr)
+        listed = pipeline("--list", unset=("CI_COMMIT_BRANCH",), variables=mr)
         assert "plan:dev" in listed.stdout, _log(listed)
         assert "plan:staging" not in listed.stdout and "plan:prod" not in listed.stdout
-        done = _pipeline(repo, unset=("CI_COMMIT_BRANCH",), variables=mr)
+        done = pipeline(unset=("CI_COMMIT_BRANCH",), variables=mr)
         assert done.returncode == 0, _log(done)
     assert TOKEN not in done.stdout + done.stderr
 
@@ -284,10 +319,21 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
     assert (reports / "dev" / "plan.json").exists()
     assert [n["body"] for n in fake.notes] == [summary]  # the MR note is the Markdown report
     assert _writes(emulator) == 0, "a plan must not write to the org"
+    # The jobs installed the tool from the wheel into their own venv: not the checkout.
+    assert f"reconciler, version {__version__}" in done.stdout, _log(done)
+    where = subprocess.run(
+        [str(job_bin / "python"), "-I", "-c", "import reconciler; print(reconciler.__file__)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    assert Path(where).is_relative_to(job_bin.parent) and not Path(where).is_relative_to(REPO)
+    assert (job_bin / "reconciler").exists()
 
     # --- 2. merge to dev: apply, then a second push applies nothing ----------------------
     _git(repo, "checkout", "-q", "-b", "dev")
-    done = _pipeline(repo)
+    done = pipeline()
     assert done.returncode == 0, _log(done)
     assert _exit_code(repo, "dev/apply.exit-code") == 0, _log(done)
     assert _tfplan(reports / "dev" / "plan.tfplan.json") == planned
@@ -296,7 +342,7 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
     writes_after_apply = _writes(emulator)
     assert writes_after_apply > 0
 
-    done = _pipeline(repo)
+    done = pipeline()
     assert done.returncode == 0, _log(done)
     assert _exit_code(repo, "dev/apply.exit-code") == 0, _log(done)
     assert _tfplan(reports / "dev" / "plan.tfplan.json") == {"create": 0, "update": 0, "delete": 0}
@@ -306,16 +352,16 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
 
     # --- 3. schedule: someone edits the org in the admin UI -> drift -----------------------
     schedule = {"CI_PIPELINE_SOURCE": "schedule"}
-    listed = _pipeline(repo, "--list", variables=schedule)
+    listed = pipeline("--list", variables=schedule)
     assert "drift: [dev]" in listed.stdout and "kpi-push" not in listed.stdout, _log(listed)
     kpi = {"KPI_PUSH_ENV": "dev", "KPI_PUSH_METRIC": "m", "KPI_PUSH_INPUT": "x.csv"}
-    push_listed = _pipeline(repo, "--list", variables=schedule | kpi)
+    push_listed = pipeline("--list", variables=schedule | kpi)
     assert "kpi-push" in push_listed.stdout and "drift" not in push_listed.stdout
 
     metric = _declared_external_metric(repo)
     # Baseline: right after apply the metric is not drifted (the seeded default profile, which no
     # manifest declares, may be reported as unmanaged: exit 0 or 2).
-    done = _pipeline(repo, "drift: [dev]", variables=schedule)
+    done = pipeline("drift: [dev]", variables=schedule)
     assert _exit_code(repo, "dev/drift.exit-code") in (0, 2), _log(done)
     assert metric["name"] not in _failed(reports / "dev" / "drift.junit.xml")
 
@@ -329,7 +375,7 @@ def test_merge_request_push_and_schedule_pipelines(repo: Path, emulator: str) ->
             "changes": {"precision": (int(metric.get("precision", 0)) + 1) % 6},
         },
     )
-    done = _pipeline(repo, variables=schedule)
+    done = pipeline(variables=schedule)
     assert _exit_code(repo, "dev/drift.exit-code") == 2, _log(done)
     assert metric["name"] in _failed(reports / "dev" / "drift.junit.xml")
     drift_md = (reports / "dev" / "drift.md").read_text()

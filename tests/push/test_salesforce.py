@@ -257,5 +257,5 @@ def test_without_the_extra_the_error_names_the_install_command(
     with pytest.raises(ConfigurationError) as raised:
         push(org, SalesforceSource(CLOSED_WON, {}))
     assert str(raised.value) == (
-        "--salesforce needs an optional dependency: pip install 'reconciler[salesforce]'"
+        "--salesforce needs an optional dependency: pip install 'genesys-reconciler[salesforce]'"
     )

@@ -105,7 +105,7 @@ def test_without_the_extra_the_error_names_the_install_command(
     with pytest.raises(ConfigurationError) as raised:
         push(org, SqlSource(QUERY, "sqlite:///x.db"))
     assert str(raised.value) == (
-        "a SQL database needs an optional dependency: pip install 'reconciler[sql]'"
+        "a SQL database needs an optional dependency: pip install 'genesys-reconciler[sql]'"
     )
 
 
