@@ -19,6 +19,7 @@ import httpx
 
 from .client import GenesysClient, region_urls
 from .errors import ConfigurationError
+from .manifests.environment import DEFAULT_ACHIEVEMENTS_PATH
 from .manifests.manifest import Manifest
 
 __all__ = [
@@ -84,7 +85,7 @@ def open_client(
 
             emulator = Emulator(
                 state_path=manifest.root / target.emulator.state,
-                achievements_path=settings.achievements_path,
+                achievements_path=settings.achievements_path or DEFAULT_ACHIEVEMENTS_PATH,
             )
             transport = emulator.transport()
         # The in-process emulator does not rate-limit, so pacing would only slow runs down.
@@ -115,5 +116,5 @@ def open_client(
         login_url=login_url,
         transport=transport,
         rate_limit_per_minute=per_minute,
-        achievements_path=settings.achievements_path,
+        achievements_path=settings.achievements_path or DEFAULT_ACHIEVEMENTS_PATH,
     )

@@ -55,6 +55,11 @@ DEFAULT_SECRET = "emulator-secret"
     "--achievements-path", default="/api/v2/wem/achievements", show_default=True,
     help="Base path of the seed-001 achievements API (not a published Genesys API).",
 )  # fmt: skip
+@click.option(
+    "--no-achievements",
+    is_flag=True,
+    help="Serve an org as Genesys ships it: no achievements API (its paths answer 404).",
+)
 def command(
     host: str,
     port: int,
@@ -73,6 +78,7 @@ def command(
     storm_retry_after: int,
     fault_seed: int,
     achievements_path: str,
+    no_achievements: bool,
 ) -> None:
     """Serve the local Genesys Cloud emulator on loopback until SIGTERM/SIGINT."""
     try:
@@ -98,7 +104,7 @@ def command(
         rate_limit_burst=rate_burst,
         faults=faults,
         seed=seed,
-        achievements_path=achievements_path,
+        achievements_path=None if no_achievements else achievements_path,
     )
     try:
         server = serve(emulator, host, port)
@@ -116,6 +122,8 @@ def command(
     click.echo(f"Genesys Cloud emulator listening on {server.url}")
     click.echo(f"client id: {client_id}; {secret_note}")
     click.echo(f"state: {state_path if state_path else '(in memory)'}")
+    if no_achievements:
+        click.echo("achievements API: none (as in a Genesys org)")
     if not is_loopback(server.url):
         click.echo(
             "warning: /__emulator (unauthenticated control endpoints) is reachable from the "
