@@ -155,7 +155,7 @@ class UncertainWriteError(ApiError):
 
 
 class BlockedError(ReconcilerError):
-    """The plan (printed in full first) holds blocked objects: the org cannot match the manifests."""
+    """The plan (printed in full first) holds blocked objects: the org cannot match it."""
 
 
 class PlanRefusedError(ReconcilerError):

@@ -27,6 +27,7 @@ from .http import Requester
 from .paging import DEFAULT_PAGE_SIZE, collect_pages, entities_of
 from .ratelimit import RateLimiter
 from .retry import RetryPolicy
+from .urls import url_problem
 
 __all__ = ["DEFAULT_ACHIEVEMENTS_PATH", "MAX_DATA_ITEMS", "GenesysClient", "login_url_for"]
 
@@ -63,9 +64,9 @@ def login_url_for(base_url: str) -> str:
 
 def _checked_url(url: str, what: str) -> str:
     """``url`` without a trailing slash, or a ConfigurationError saying what is wrong with it."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
-        raise ConfigurationError(f"{what} must look like https://host[:port], not {url!r}")
+    problem = url_problem(url)
+    if problem is not None:
+        raise ConfigurationError(f"{what} {problem}")
     return url.strip().rstrip("/")
 
 

@@ -62,7 +62,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _describe(exc: Exception) -> str:
-    detail = str(exc).strip()
+    # httpx ends some messages with a period; callers continue the sentence after this.
+    detail = str(exc).strip().rstrip(".")
     name = type(exc).__name__
     return f"{name}: {detail}" if detail else name
 
