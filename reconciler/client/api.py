@@ -149,6 +149,15 @@ class GenesysClient:
     def token_fetches(self) -> int:
         return self._requester.tokens.fetches
 
+    @property
+    def client_id(self) -> str:
+        """The OAuth client id (not a secret; the secret has no accessor)."""
+        return self._requester.client_id
+
+    def authenticate(self) -> None:
+        """Fetch a token now (if none is held); an ApiError says why the org refused it."""
+        self._requester.tokens.get()
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """``[fn(item) for item in items]`` on at most ``max_concurrency`` threads, in order.
 

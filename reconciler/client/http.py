@@ -148,6 +148,10 @@ class Requester:
     def __repr__(self) -> str:
         return f"<Requester {self._http.base_url} client_id={self._credentials.client_id!r}>"
 
+    @property
+    def client_id(self) -> str:
+        return self._credentials.client_id
+
     def close(self) -> None:
         self._http.close()
 
