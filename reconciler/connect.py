@@ -10,15 +10,15 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import httpx
 
 from .client import GenesysClient, region_urls
+from .client.urls import base_url_problem, is_loopback
 from .errors import ConfigurationError
+from .manifests.environment import DEFAULT_ACHIEVEMENTS_PATH
 from .manifests.manifest import Manifest
 
 __all__ = [
@@ -38,17 +38,6 @@ REGION_VAR = "GENESYSCLOUD_REGION"
 EMULATOR_CLIENT_ID = "reconciler-local"
 EMULATOR_CLIENT_SECRET = "emulator-secret"
 EMBEDDED_BASE_URL = "http://emulator.invalid"
-
-
-def is_loopback(url: str) -> bool:
-    """Whether ``url`` points at this machine (127.0.0.0/8, ::1 or localhost)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _credentials(env: Mapping[str, str], *, loopback: bool) -> tuple[str, str]:
@@ -84,7 +73,7 @@ def open_client(
 
             emulator = Emulator(
                 state_path=manifest.root / target.emulator.state,
-                achievements_path=settings.achievements_path,
+                achievements_path=settings.achievements_path or DEFAULT_ACHIEVEMENTS_PATH,
             )
             transport = emulator.transport()
         # The in-process emulator does not rate-limit, so pacing would only slow runs down.
@@ -93,15 +82,11 @@ def open_client(
         per_minute = None
     elif target.base_url is not None:
         base_url, login_url = target.base_url, None
-        loopback = is_loopback(base_url)
-        parts = urlsplit(base_url)
-        if parts.scheme.lower() == "http" and parts.hostname and not loopback:
-            # Basic auth on the token request would carry the client secret unencrypted.
-            raise ConfigurationError(
-                f"target.base_url {base_url!r} is plain http to a remote host: the OAuth "
-                "secret would travel unencrypted; use https (http is for loopback only)"
-            )
-        client_id, client_secret = _credentials(environ, loopback=loopback)
+        # `validate` applies the same rule with file and line; this covers a Target built in code.
+        problem = base_url_problem(base_url)
+        if problem is not None:
+            raise ConfigurationError(f"target.base_url {problem}")
+        client_id, client_secret = _credentials(environ, loopback=is_loopback(base_url))
     else:
         region = environ.get(REGION_VAR, "").strip() or target.region
         if not region:
@@ -115,5 +100,5 @@ def open_client(
         login_url=login_url,
         transport=transport,
         rate_limit_per_minute=per_minute,
-        achievements_path=settings.achievements_path,
+        achievements_path=settings.achievements_path or DEFAULT_ACHIEVEMENTS_PATH,
     )

@@ -6,6 +6,7 @@
     ├── ConfigurationError     exit 1  credentials, target or environment settings missing/wrong
     ├── ApiError               exit 1  Genesys (or the emulator) answered with an error
     │   └── UncertainWriteError        a non-idempotent write may or may not have happened
+    ├── BlockedError           exit 1  a plan holds objects that cannot be planned (shown in full)
     ├── PlanRefusedError       exit 5  a saved plan is stale, or needs a flag it was not given
     ├── LockedError            exit 6  another apply holds this environment's lock
     └── ApplyFailedError       exit 1  apply stopped part-way (the report says what happened)
@@ -151,6 +152,10 @@ class UncertainWriteError(ApiError):
 
     The caller must check whether the object exists (e.g. by name) before sending it again.
     """
+
+
+class BlockedError(ReconcilerError):
+    """The plan (printed in full first) holds blocked objects: the org cannot match it."""
 
 
 class PlanRefusedError(ReconcilerError):

@@ -28,6 +28,7 @@ from .http import Requester
 from .paging import DEFAULT_PAGE_SIZE, collect_pages, entities_of
 from .ratelimit import RateLimiter
 from .retry import RetryPolicy
+from .urls import url_problem
 
 __all__ = ["DEFAULT_ACHIEVEMENTS_PATH", "MAX_DATA_ITEMS", "GenesysClient", "login_url_for"]
 
@@ -67,9 +68,9 @@ def login_url_for(base_url: str) -> str:
 
 def _checked_url(url: str, what: str) -> str:
     """``url`` without a trailing slash, or a ConfigurationError saying what is wrong with it."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
-        raise ConfigurationError(f"{what} must look like https://host[:port], not {url!r}")
+    problem = url_problem(url)
+    if problem is not None:
+        raise ConfigurationError(f"{what} {problem}")
     return url.strip().rstrip("/")
 
 
@@ -151,6 +152,15 @@ class GenesysClient:
     @property
     def token_fetches(self) -> int:
         return self._requester.tokens.fetches
+
+    @property
+    def client_id(self) -> str:
+        """The OAuth client id (not a secret; the secret has no accessor)."""
+        return self._requester.client_id
+
+    def authenticate(self) -> None:
+        """Fetch a token now (if none is held); an ApiError says why the org refused it."""
+        self._requester.tokens.get()
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """``[fn(item) for item in items]`` on at most ``max_concurrency`` threads, in order.

@@ -62,7 +62,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def _describe(exc: Exception) -> str:
-    detail = str(exc).strip()
+    # httpx ends some messages with a period; callers continue the sentence after this.
+    detail = str(exc).strip().rstrip(".")
     name = type(exc).__name__
     return f"{name}: {detail}" if detail else name
 
@@ -146,6 +147,10 @@ class Requester:
 
     def __repr__(self) -> str:
         return f"<Requester {self._http.base_url} client_id={self._credentials.client_id!r}>"
+
+    @property
+    def client_id(self) -> str:
+        return self._credentials.client_id
 
     def close(self) -> None:
         self._http.close()

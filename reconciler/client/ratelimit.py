@@ -38,6 +38,8 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        #: The last `inin-ratelimit-allowed` the server sent (None until one arrives).
+        self.announced: int | None = None
         self.per_minute: int | None = None
         self.capacity = 0.0
         self.rate = math.inf
@@ -109,6 +111,7 @@ class RateLimiter:
             allowed = int(raw)
         except ValueError:
             return
+        self.announced = allowed  # what `reconciler doctor` reports
         with self._lock:
             if allowed >= 1 and (self.per_minute is None or allowed < self.per_minute):
                 self._configure(allowed, None)

@@ -63,6 +63,11 @@ DEFAULT_SECRET = "emulator-secret"
     "--achievements-path", default="/api/v2/wem/achievements", show_default=True,
     help="Base path of the achievements API (not part of the published Genesys API).",
 )  # fmt: skip
+@click.option(
+    "--no-achievements",
+    is_flag=True,
+    help="Serve an org as Genesys ships it: no achievements API (its paths answer 404).",
+)
 def command(
     host: str,
     port: int,
@@ -82,6 +87,7 @@ def command(
     storm_retry_after: int,
     fault_seed: int,
     achievements_path: str,
+    no_achievements: bool,
 ) -> None:
     """Serve the local Genesys Cloud emulator on loopback until SIGTERM/SIGINT."""
     try:
@@ -108,7 +114,7 @@ def command(
         faults=faults,
         seed=seed,
         agents=agents,
-        achievements_path=achievements_path,
+        achievements_path=None if no_achievements else achievements_path,
     )
     try:
         server = serve(emulator, host, port)
@@ -126,6 +132,8 @@ def command(
     click.echo(f"Genesys Cloud emulator listening on {server.url}")
     click.echo(f"client id: {client_id}; {secret_note}")
     click.echo(f"state: {state_path if state_path else '(in memory)'}")
+    if no_achievements:
+        click.echo("achievements API: none (as in a Genesys org)")
     if not is_loopback(server.url):
         click.echo(
             "warning: /__emulator (unauthenticated control endpoints) is reachable from the "

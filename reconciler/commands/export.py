@@ -8,11 +8,10 @@ import click
 
 from ..connect import open_client
 from ..errors import UsageError
-from ..kinds import Kind
 from ..manifests.loader import load
 from ..manifests.schemas import RESOURCES
 from ..reconcile import exporter
-from ..reconcile.live import fetch
+from ..reconcile.live import fetch, managed_kinds
 from .options import env_option, root_option
 
 
@@ -30,7 +29,7 @@ def command(root: Path, env: str, out: Path) -> None:
     manifest = load(root, env)
     exporter.check_folder(out)  # before reading the org: a refused folder costs no API calls
     with open_client(manifest) as client:
-        live = fetch(client, manifest, kinds=frozenset(Kind))
+        live = fetch(client, manifest, kinds=managed_kinds(manifest))
     try:
         written = exporter.write(out, live, env, manifest.environment, root / "schemas")
     except OSError as error:
@@ -39,6 +38,14 @@ def command(root: Path, env: str, out: Path) -> None:
         click.echo(f"wrote {path}")
     if not (root / "schemas" / RESOURCES).is_file():
         click.echo(f"Note: no schemas in {root / 'schemas'} (for editors): run `reconciler schema`")
+    if live.achievements_missing is not None:
+        click.echo(
+            f"Warning: achievements not exported: the org has no achievements API "
+            f"(GET {live.achievements_missing} answered 404); set achievements_path",
+            err=True,
+        )
+    elif not manifest.environment.manages_achievements:
+        click.echo("Achievements not exported: not managed here (achievements_path: null).")
     for duplicate in exporter.duplicates(live):
         click.echo(f"Warning: {duplicate}: rename or remove all but one in the org", err=True)
     for problem in exporter.dangling(live):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..connect import open_client
-from ..errors import ExitCode, UsageError
+from ..errors import BlockedError, ExitCode, UsageError
 from ..manifests.loader import load
 from ..output import render
 from ..output.reports import ReportPaths, report_options, write_reports
@@ -47,7 +47,8 @@ def show(plan: Plan, output_format: str) -> str:
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
-    help="Exit 2 when the plan has changes, 0 when it has none (Terraform's convention).",
+    help="Exit 2 when the plan has changes, 0 when it has none (Terraform's convention); "
+    "a plan with blocked objects exits 1 either way.",
 )
 @report_options
 def command(
@@ -72,6 +73,9 @@ def command(
             f"Saved the plan to {out}; apply it with: reconciler apply -e {env} --plan {out}",
             err=True,
         )
+    blocked = result.blocked_error()
+    if blocked is not None:
+        raise BlockedError(blocked)  # exit 1 with or without --detailed-exitcode
     if detailed_exitcode and result.has_changes:
         return int(ExitCode.CHANGES)
     return int(ExitCode.OK)

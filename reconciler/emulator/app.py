@@ -59,7 +59,7 @@ class Emulator:
         faults: Faults | None = None,
         seed: int = 0,
         agents: int = 0,
-        achievements_path: str = "/api/v2/wem/achievements",
+        achievements_path: str | None = "/api/v2/wem/achievements",
         now: Callable[[], datetime] | None = None,
         clock: Callable[[], float] | None = None,
         token_lifetime_seconds: int = DEFAULT_TOKEN_SECONDS,
@@ -67,12 +67,18 @@ class Emulator:
         self.state_path = Path(state_path) if state_path is not None else None
         self.seed = seed
         self.agents = agents
-        self.achievements_path = "/" + achievements_path.strip("/")
+        # None serves an org as Genesys ships it: no achievements API, so its paths answer 404.
+        self.achievements_path = (
+            "/" + achievements_path.strip("/") if achievements_path is not None else None
+        )
         self._now = now or (lambda: datetime.now(UTC))
         self._clock = clock or time.monotonic
         self._lock = threading.RLock()
         self.tokens = TokenStore(client_id, client_secret, self._now, token_lifetime_seconds)
-        self._router = Router(ROUTES, {"{achievements}": self.achievements_path})
+        routes = [
+            r for r in ROUTES if achievements_path is not None or "{achievements}" not in r.pattern
+        ]
+        self._router = Router(routes, {"{achievements}": self.achievements_path or ""})
         self._limiter: TokenBucket | None = None
         self.set_rate_limit(rate_limit_per_minute, rate_limit_burst)
         self._injector = FaultInjector(faults or Faults())
@@ -327,7 +333,7 @@ class Emulator:
                 state=self.state,
                 now=self._now(),
                 params=params,
-                achievements_path=self.achievements_path,
+                achievements_path=self.achievements_path or "",
             )
             reply = route.handler(call)
             if route.mutates and reply.status < 400:

@@ -112,11 +112,17 @@ class Environment(_Strict):
     variables: dict[VariableName, Scalar] = Field(
         default_factory=dict, description="Values substituted for ${var.NAME} in resource files."
     )
-    achievements_path: Annotated[str, Field(pattern=r"^/")] = Field(
+    achievements_path: Annotated[str, Field(pattern=r"^/")] | None = Field(
         default=DEFAULT_ACHIEVEMENTS_PATH,
-        description="Base path of the WEM achievements API (not part of Genesys's published "
-        "API, so it is configurable).",
+        description="Base path of the achievements API, which Genesys's published API does "
+        "not have. null: achievements are not managed in this environment (still validated "
+        "and linted; plan, apply, drift and export never call that API).",
     )
+
+    @property
+    def manages_achievements(self) -> bool:
+        return self.achievements_path is not None
+
     rate_limit_per_minute: PositiveInt32 = 300
     push: Push = Push()
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from ..client.regions import REGIONS
+from ..client.urls import base_url_problem
 from .environment import ENVIRONMENT_FILE, ENVIRONMENTS_DIR, Environment
 from .locate import name_of
 from .models import KIND_MODELS
@@ -143,13 +143,10 @@ def validate_environment(settings: Node, problems: Problems) -> Environment | No
         problems.items.extend(pydantic_problems(error, settings, Environment, ""))
         return None
     base_url = environment.target.base_url
-    if base_url is not None and not _is_http_url(base_url):
+    problem = base_url_problem(base_url) if base_url is not None else None
+    if problem is not None:
         target = settings.mapping()["target"].mapping()
-        problems.add(
-            target["base_url"].loc,
-            "target.base_url",
-            f"must look like https://host[:port], not {base_url!r}",
-        )
+        problems.add(target["base_url"].loc, "target.base_url", problem)
     region = environment.target.region
     if region is not None and region.strip().lower().replace("_", "-") not in REGIONS:
         target = settings.mapping()["target"].mapping()
@@ -160,17 +157,6 @@ def validate_environment(settings: Node, problems: Problems) -> Environment | No
             f"(regions: {', '.join(REGIONS)})",
         )
     return environment
-
-
-def _is_http_url(url: str) -> bool:
-    """The rule the client applies when it connects, checked here with file and line."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
 
 
 def layer_variables(layer: Layer) -> dict[str, Any]:

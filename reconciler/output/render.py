@@ -160,7 +160,7 @@ def text(plan: Plan, color: bool = False) -> str:
     lines += _listing(
         [a for a in plan.actions if a.op is Op.BLOCKED], "Blocked (not planned):", paint
     )
-    lines += ["", summary(plan)]
+    lines += ["", *plan.notes, summary(plan)]
     return "\n".join(lines) + "\n"
 
 
@@ -214,6 +214,7 @@ def markdown(plan: Plan) -> str:
         lines += ["", "<details><summary>Unmanaged and blocked objects</summary>", ""]
         lines += _md_table(others)
         lines += ["", "</details>"]
+    lines += [line for note in plan.notes for line in ("", _md(note))]
     return "\n".join(lines) + "\n"
 
 
@@ -271,7 +272,7 @@ def drift_text(plan: Plan, color: bool = False) -> str:
     lines += _listing(drift_blocked(plan), "Blocked (cannot be compared):", paint)
     if not has_drift(plan):
         lines += ["", "No drift."]
-    lines += ["", drift_summary(plan)]
+    lines += ["", *plan.notes, drift_summary(plan)]
     return "\n".join(lines) + "\n"
 
 

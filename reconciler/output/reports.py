@@ -48,13 +48,21 @@ MARKER_PREFIX = "<!-- reconciler:"
 
 
 def terraform_report(plan: Plan) -> dict[str, int]:
-    """GitLab's MR-widget counts: replace counts in create AND delete, deactivate as delete."""
+    """GitLab's MR-widget counts: replace counts in create AND delete, deactivate as delete.
+
+    A plan with blocked objects also carries `blocked`: GitLab reads only the three counts
+    (its widget cannot show more), so the key is there for whoever reads the artifact, and
+    only when non-zero so a clean report keeps exactly the keys every GitLab accepts.
+    """
     counts = plan.counts()
-    return {
+    report = {
         "create": counts[Op.CREATE] + counts[Op.REPLACE],
         "update": counts[Op.UPDATE],
         "delete": counts[Op.DEACTIVATE] + counts[Op.REPLACE],
     }
+    if counts[Op.BLOCKED]:
+        report["blocked"] = counts[Op.BLOCKED]
+    return report
 
 
 # --- JUnit ------------------------------------------------------------------------------------

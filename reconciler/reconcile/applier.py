@@ -28,7 +28,7 @@ from . import planner
 from .live import LiveObject, LiveState, ReadClient, fetch
 from .normalize import JSON
 from .plan import WRITE_OPS, Action, Op, Plan
-from .report import ApplyResult, StepResult, write_report
+from .report import ApplyResult, StepResult, blocked_steps, write_report
 from .resources.achievements import achievement_body
 from .resources.external_metrics import external_metric_body, external_metric_patch
 from .resources.profile_metrics import disable_metric_body, profile_metric_body
@@ -403,7 +403,7 @@ def execute(
     applier = _Applier(plan, live, manifest, client)
     result = ApplyResult(plan.environment, started=_now())
     steps = applier.steps()
-    result.steps = [step.result for step in steps]
+    result.steps = [step.result for step in steps] + blocked_steps(plan)
     stop = threading.Event()
 
     def run(group: list[_Step]) -> None:
@@ -470,10 +470,15 @@ def apply(
     refuse_replacements(plan, allowed)
     result = execute(plan, live, manifest, client, report_path=report_path)
     if result.failed:
-        failed = next(step for step in result.steps if step.status == "failed")
+        # Everything else was applied; a blocked object fails the run after the writes.
+        failed = next((step for step in result.steps if step.status == "failed"), None)
+        if failed is not None:
+            what = f" {failed.address} ({failed.step}): {failed.error}"
+        else:
+            what = f" {plan.blocked_error() or ''}".rstrip()
         where = f"; report: {report_path}" if report_path else ""
         raise ApplyFailedError(
-            f"{result.summary()} {failed.address} ({failed.step}): {failed.error}{where}",
+            f"{result.summary()}{what}{where}",
             report_path=str(report_path) if report_path else None,
         )
     return result

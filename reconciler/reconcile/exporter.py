@@ -27,6 +27,9 @@ from .resources.external_metrics import live_external_metric
 from .resources.profile_metrics import live_profile_metric
 from .resources.profiles import live_profile
 
+#: First line of every file export writes: how it recognises its own files.
+MARK = "# Written by reconciler export"
+
 #: File name per kind, as the shipped environments name them.
 FILES = {
     "externalMetrics": "external-metrics.yaml",
@@ -112,11 +115,15 @@ def resources(live: LiveState) -> dict[str, list[dict[str, Any]]]:
         form = live_achievement(raw, lookup)
         form["trigger"]["value"] = _value(form["trigger"]["value"])
         achievements.append(form)
-    return {
+    result = {
         "externalMetrics": _clean(sorted(metrics, key=lambda m: str(m["name"]))),
         "profiles": _clean(sorted(profiles, key=lambda p: str(p["name"]))),
-        "achievements": _clean(sorted(achievements, key=lambda a: str(a["name"]))),
     }
+    # Not read (not managed here, or the org has no such API): an empty list would read as
+    # "the org has none" and, promoted, as "remove them all".
+    if live.achievements is not None:
+        result["achievements"] = _clean(sorted(achievements, key=lambda a: str(a["name"])))
+    return result
 
 
 def dangling(live: LiveState) -> list[str]:
@@ -162,48 +169,47 @@ def dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def _header(source_env: str) -> str:
+    return f"{MARK} from environment {source_env!r}.\n"
+
+
 def render_files(live: LiveState, source_env: str) -> dict[str, str]:
-    """File name -> YAML text, one file per kind (every kind, so re-exports overwrite)."""
-    header = (
-        f"# Exported by `reconciler export` from environment {source_env!r}.\n"
-        "# Names, not ids: this file can be promoted to another org.\n"
-    )
+    """File name -> YAML text, one file per kind read (so re-exports overwrite)."""
+    header = _header(source_env) + "# Names, not ids: this file can be promoted to another org.\n"
     return {FILES[kind]: header + dump({kind: items}) for kind, items in resources(live).items()}
 
 
-def environment_file(environment: Environment) -> str:
+def environment_file(environment: Environment, source_env: str) -> str:
     """An environment.yaml for the export: same target and settings, no `extends`."""
     data = environment.model_dump(mode="json", exclude_defaults=True, exclude={"extends"})
-    return dump(data)
+    return _header(source_env) + dump(data)
+
+
+def _written_by_export(path: Path) -> bool:
+    try:
+        # The mark follows the schema modeline, which editors expect on the first line.
+        with path.open(encoding="utf-8") as file:
+            return any(file.readline().startswith(MARK) for _ in range(2))
+    except (OSError, UnicodeDecodeError):
+        return False  # a folder, a broken link, unreadable: not ours to overwrite
 
 
 def check_folder(out: Path) -> None:
-    """Refuse a folder whose other manifests would merge with the export into something else.
+    """Refuse a folder holding any YAML the export did not write itself (exit 4, file named).
 
-    Re-exporting over an earlier export is fine (the same files are overwritten); other
-    resource files, or an environment.yaml that extends another environment, would declare
-    the exported objects twice or turn them into overlays, and the folder would not load.
+    Hand-written manifests carry comments and `${var.NAME}` references an export cannot
+    reproduce; overwriting them (or merging the export with them) would lose both. What the
+    export writes starts with `MARK`, so re-exporting over an earlier export is allowed.
     """
     if not out.is_dir():
         return
-    ours = {*FILES.values(), "environment.yaml"}
-    others = sorted(p.name for p in out.iterdir() if p.suffix in (".yaml", ".yml"))
-    others = [name for name in others if name not in ours]
-    if others:
-        raise UsageError(
-            f"{out} already holds other manifests ({', '.join(others)}); "
-            "export to an empty folder or over an earlier export"
-        )
-    settings = out / "environment.yaml"
-    try:
-        data = yaml.safe_load(settings.read_text()) if settings.is_file() else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        data = None
-    if isinstance(data, dict) and data.get("extends"):
-        raise UsageError(
-            f"{settings} extends {data['extends']!r}: the export would become overlays of it; "
-            "export to an empty folder or over an earlier export"
-        )
+    for path in sorted(out.iterdir()):
+        if path.suffix in (".yaml", ".yml") and not _written_by_export(path):
+            raise UsageError(
+                f"{path} was not written by reconciler export (its first lines do not hold "
+                f"{MARK!r}); export never overwrites or mixes with hand-written manifests: "
+                "export to an empty folder or over an earlier export"
+            )
 
 
 def write(
@@ -224,6 +230,6 @@ def write(
     settings = out / "environment.yaml"
     if not settings.exists():
         environment_line = modeline(schemas / ENVIRONMENT, out)
-        settings.write_text(f"{environment_line}\n{environment_file(environment)}")
+        settings.write_text(f"{environment_line}\n{environment_file(environment, source_env)}")
         written.append(settings)
     return written

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from ..errors import ApiError
 from ..kinds import Address, Kind, checksum
 from ..manifests.manifest import Manifest
 from ..manifests.models import ObjectiveType
@@ -40,6 +41,8 @@ class ReadClient(Protocol):
     def list_divisions(self) -> list[JSON]: ...
     def get_home_division(self) -> JSON: ...
     def list_achievements(self) -> list[JSON]: ...
+    @property
+    def achievements_path(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class LiveState:
     divisions: list[JSON] = field(default_factory=list)
     home_division: JSON | None = None
     achievements: list[JSON] | None = None
+    #: The achievements path the org answered 404 to (it has no such API); None when it answered.
+    achievements_missing: str | None = None
 
     def lookup(self, manifest: Manifest | None = None) -> normalize.Lookup:
         objective_types: dict[str, ObjectiveType] = {}
@@ -153,15 +158,35 @@ def fingerprint(index: Mapping[Address, Sequence[LiveObject]], addresses: Iterab
 
 
 def declared_kinds(manifest: Manifest) -> frozenset[Kind]:
+    """Kinds the manifest declares and manages (achievements only where an API is configured)."""
     resources = manifest.resources
     kinds = set()
     if resources.external_metrics:
         kinds.add(Kind.EXTERNAL_METRIC)
     if resources.profiles:
         kinds.update({Kind.PROFILE, Kind.PROFILE_METRIC})
-    if resources.achievements:
+    if resources.achievements and manifest.environment.manages_achievements:
         kinds.add(Kind.ACHIEVEMENT)
     return frozenset(kinds)
+
+
+def managed_kinds(manifest: Manifest) -> frozenset[Kind]:
+    """Every kind this environment manages: what export reads."""
+    kinds = frozenset(Kind)
+    return kinds if manifest.environment.manages_achievements else kinds - {Kind.ACHIEVEMENT}
+
+
+def _achievements_or_missing(client: ReadClient) -> list[JSON] | None:
+    """The achievements list, or None when the org has no achievements API (a 404 on the list).
+
+    Genesys's published API has none; a 404 on the list itself means "not here", not "gone".
+    """
+    try:
+        return client.list_achievements()
+    except ApiError as error:
+        if error.status == 404:
+            return None
+        raise
 
 
 def fetch(
@@ -185,11 +210,13 @@ def fetch(
             reads["divisions"] = client.list_divisions
     if Kind.PROFILE in wanted or Kind.ACHIEVEMENT in wanted:
         reads["metric_definitions"] = client.list_metric_definitions
-    if Kind.ACHIEVEMENT in wanted:
-        reads["achievements"] = client.list_achievements
+    if Kind.ACHIEVEMENT in wanted and manifest.environment.manages_achievements:
+        reads["achievements"] = lambda: _achievements_or_missing(client)
     names = list(reads)
     results = client.map(lambda name: reads[name](), names)
     state = LiveState(**dict(zip(names, results, strict=True)))
+    if "achievements" in reads and state.achievements is None:
+        state.achievements_missing = client.achievements_path
     if state.profiles:
         declared = {profile.name for profile in manifest.resources.profiles}
         ids = [str(p["id"]) for p in state.profiles if all_profiles or p.get("name") in declared]

@@ -75,6 +75,8 @@ class Plan(BaseModel):
     actions: tuple[Action, ...] = ()
     manifest_checksum: str = ""
     live_fingerprint: str = ""
+    #: One-line facts about the plan as a whole (e.g. a kind this environment does not manage).
+    notes: tuple[str, ...] = ()
 
     def counts(self) -> dict[Op, int]:
         counter = Counter(action.op for action in self.actions)
@@ -83,6 +85,17 @@ class Plan(BaseModel):
     @property
     def has_changes(self) -> bool:
         return any(action.op in WRITE_OPS for action in self.actions)
+
+    @property
+    def blocked(self) -> tuple[Action, ...]:
+        return tuple(action for action in self.actions if action.op is Op.BLOCKED)
+
+    def blocked_error(self) -> str | None:
+        """The one error line a run ends with when anything is blocked, else None."""
+        if not self.blocked:
+            return None
+        names = ", ".join(action.address for action in self.blocked)
+        return f"{len(self.blocked)} blocked (not planned; the plan says why): {names}"
 
     def to_json(self) -> str:
         """The stable, saved form (`plan --out`); keys sorted so equal plans are equal text."""

@@ -29,6 +29,7 @@ from ..manifests.models import Achievement, Profile
 from . import normalize
 from .live import LiveObject, LiveState, declared_kinds, fingerprint
 from .plan import WRITE_OPS, Action, FieldChange, Op, Plan
+from .reasons import REMOVAL, REMOVED, no_achievements_api, notes
 from .resources.achievements import desired_achievement
 from .resources.external_metrics import desired_external_metric
 from .resources.profile_metrics import (
@@ -158,12 +159,21 @@ class _Planner:
         profile = obj.normalized.get("profile") if obj is not None else None
         return name in self.protected or (profile is not None and profile in self.protected)
 
-    def leftover(self, kind: Kind, name: str, obj: LiveObject, *, removable: bool) -> None:
-        """A live object no manifest declares: unmanaged, or removed when policy allows."""
+    def leftover(
+        self, kind: Kind, name: str, obj: LiveObject, *, removable: bool, removed: bool = False
+    ) -> None:
+        """A live object no manifest declares: unmanaged, or removed when policy allows.
+
+        `removed`: it is already in the state a removal leaves (a deactivated profile, a
+        disabled profile metric: Genesys cannot delete either). Under a policy that allows
+        removals that is what the manifests ask for, so a no-op, not unmanaged drift.
+        """
         if self.is_protected(name, obj):
             self.add(Op.UNMANAGED, kind, name, live_id=obj.id, reason="protected by policy")
+        elif kind in self.removable and removed:
+            self.add(Op.NOOP, kind, name, live_id=obj.id, reason=REMOVED[kind])
         elif kind in self.removable and removable:
-            self.add(Op.DEACTIVATE, kind, name, live_id=obj.id, reason=_REMOVAL[kind])
+            self.add(Op.DEACTIVATE, kind, name, live_id=obj.id, reason=REMOVAL[kind])
         else:
             self.add(Op.UNMANAGED, kind, name, live_id=obj.id)
 
@@ -295,7 +305,8 @@ class _Planner:
         for (kind, name), objs in sorted(self.index.items()):
             if kind is Kind.PROFILE and name not in declared:
                 for obj in objs:
-                    self.leftover(kind, name, obj, removable=bool(obj.normalized["active"]))
+                    active = bool(obj.normalized["active"])
+                    self.leftover(kind, name, obj, removable=active, removed=not active)
 
     def resolve_metric(self, metric_name: str, *, native: bool | None) -> str | None:
         """None if the name resolves to exactly one metric, else why not.
@@ -374,8 +385,9 @@ class _Planner:
         for name, objs in self.metrics_of.get(profile.name, []):
             if name not in declared:
                 for obj in objs:
+                    enabled = bool(obj.normalized["enabled"])
                     self.leftover(
-                        Kind.PROFILE_METRIC, name, obj, removable=bool(obj.normalized["enabled"])
+                        Kind.PROFILE_METRIC, name, obj, removable=enabled, removed=not enabled
                     )
 
     def new_trigger_id(self, achievement: Achievement) -> tuple[FieldChange, ...]:
@@ -386,10 +398,16 @@ class _Planner:
         return (FieldChange(path="trigger.metric_id", before=old_id, after="(known after apply)"),)
 
     def achievements(self) -> None:
+        if not self.manifest.environment.manages_achievements:
+            return  # not even a removal: the API is never read here (plan notes say so)
+        missing = self.live.achievements_missing
         declared = set()
         for achievement in self.manifest.resources.achievements:
             name = achievement.name
             declared.add(name)
+            if missing is not None:
+                self.add(Op.BLOCKED, Kind.ACHIEVEMENT, name, reason=no_achievements_api(missing))
+                continue
             problem = self.resolve_metric(achievement.trigger.metric, native=None)
             if problem:
                 self.add(Op.BLOCKED, Kind.ACHIEVEMENT, name, reason="trigger: " + problem)
@@ -419,16 +437,6 @@ class _Planner:
                     self.leftover(kind, name, obj, removable=True)
 
 
-_REMOVAL = {
-    Kind.EXTERNAL_METRIC: "declared by no manifest and removals are allowed: delete",
-    Kind.PROFILE: "declared by no manifest and removals are allowed: deactivate "
-    "(Genesys cannot delete profiles)",
-    Kind.PROFILE_METRIC: "declared by no manifest and removals are allowed: disable its "
-    "objective (Genesys cannot delete profile metrics)",
-    Kind.ACHIEVEMENT: "declared by no manifest and removals are allowed: delete",
-}
-
-
 def execution_key(action: Action) -> tuple[int, int, str]:
     """Creates/updates in dependency order, then removals in reverse dependency order."""
     if action.op is Op.DEACTIVATE:
@@ -454,4 +462,5 @@ def plan(manifest: Manifest, live: LiveState, *, allow_replace: bool = False) ->
         actions=actions,
         manifest_checksum=manifest.checksum(),
         live_fingerprint=fingerprint(planner.index, touched(actions)),
+        notes=notes(manifest),
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .plan import FORMAT_VERSION, Op
+from .plan import FORMAT_VERSION, Op, Plan
 
 
 @dataclass
@@ -18,6 +18,7 @@ class StepResult:
     op: Op
     step: str
     # succeeded | failed | not attempted | unknown (interrupted while the write was in flight)
+    # | blocked (the plan could not plan it; `error` says why)
     status: str = "not attempted"
     live_id: str | None = None
     error: str | None = None
@@ -43,14 +44,15 @@ class ApplyResult:
 
     @property
     def failed(self) -> bool:
-        return self.interrupted or any(step.status == "failed" for step in self.steps)
+        """Interrupted, a step failed, or something was blocked: the org does not match."""
+        return self.interrupted or any(step.status in ("failed", "blocked") for step in self.steps)
 
     @property
     def writes(self) -> int:
-        return sum(1 for step in self.steps if step.status != "not attempted")
+        return sum(1 for step in self.steps if step.status not in ("not attempted", "blocked"))
 
     def counts(self) -> dict[str, int]:
-        result = {"succeeded": 0, "failed": 0, "unknown": 0, "not attempted": 0}
+        result = {"succeeded": 0, "failed": 0, "unknown": 0, "not attempted": 0, "blocked": 0}
         for step in self.steps:
             result[step.status] += 1
         return result
@@ -75,10 +77,26 @@ class ApplyResult:
         if not self.failed:
             verdict = "Apply complete"
         unknown = f"{c['unknown']} unknown, " if c["unknown"] else ""
+        blocked = f"{c['blocked']} blocked, " if c["blocked"] else ""
         return (
-            f"{verdict}: {c['succeeded']} succeeded, {c['failed']} failed, {unknown}"
+            f"{verdict}: {c['succeeded']} succeeded, {c['failed']} failed, {unknown}{blocked}"
             f"{c['not attempted']} not attempted."
         )
+
+
+def blocked_steps(plan: Plan) -> list[StepResult]:
+    """One report entry per blocked object: never written, and the reason why."""
+    return [
+        StepResult(
+            action.address,
+            action.op,
+            "not planned",
+            status="blocked",
+            live_id=action.live_id,
+            error=action.reason,
+        )
+        for action in plan.blocked
+    ]
 
 
 def write_report(result: ApplyResult, path: Path) -> None:

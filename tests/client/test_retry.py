@@ -270,3 +270,17 @@ def test_a_response_body_that_fails_to_decode_is_retried_on_a_get(
     with make_client() as client:
         assert client.get_profile("p")["id"] == "ok"
     assert len(server.requests) == 2
+
+
+def test_a_lost_post_response_reads_as_one_sentence(
+    make_client: MakeClient, server: FakeGenesys
+) -> None:
+    """httpx's own message ends with a period; the error continues the sentence after it."""
+    server.api = scripted(
+        httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    )
+    with make_client() as client, pytest.raises(UncertainWriteError) as caught:
+        client.create_external_metric({"name": "Revenue"})
+    text = str(caught.value)
+    assert "without sending a response after the request was sent;" in text
+    assert ". after" not in text

@@ -65,7 +65,13 @@ def _gitlab_tfplan_parse(text: str) -> dict[str, int]:
 
 
 def test_terraform_report_counts_replace_in_create_and_delete_and_deactivate_as_delete() -> None:
-    assert terraform_report(PLAN) == {"create": 3, "update": 1, "delete": 2}
+    # PLAN holds one blocked object: the report says so next to GitLab's three counts.
+    assert terraform_report(PLAN) == {"create": 3, "update": 1, "delete": 2, "blocked": 1}
+
+
+def test_terraform_report_without_blocked_objects_has_exactly_gitlabs_keys() -> None:
+    plan = Plan(environment="dev", actions=tuple(a for a in PLAN.actions if a.op is not Op.BLOCKED))
+    assert terraform_report(plan) == {"create": 3, "update": 1, "delete": 2}
 
 
 def test_terraform_report_of_empty_plan_is_all_zero() -> None:
@@ -160,7 +166,9 @@ def test_markdown_drift_report(tmp_path: Path) -> None:
 def test_write_reports_writes_only_what_was_asked(tmp_path: Path) -> None:
     reports = ReportPaths(terraform=tmp_path / "a" / "tf.json", markdown=tmp_path / "n.md")
     write_reports(PLAN, reports, env="dev", kind="plan")
-    assert _gitlab_tfplan_parse((tmp_path / "a" / "tf.json").read_text()) == terraform_report(PLAN)
+    written = (tmp_path / "a" / "tf.json").read_text()
+    assert _gitlab_tfplan_parse(written) == {"create": 3, "update": 1, "delete": 2}
+    assert json.loads(written) == terraform_report(PLAN)
     assert (tmp_path / "n.md").read_text().startswith(marker("dev", "plan"))
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["n.md", "tf.json"]
 

@@ -15,7 +15,7 @@ from conftest import api_writes, client_for, loopback, write_env
 
 from reconciler.cli import main
 from reconciler.emulator import Emulator, EmulatorServer, Faults
-from reconciler.errors import ExitCode, ReconcilerError
+from reconciler.errors import ApplyFailedError, ExitCode, ReconcilerError
 from reconciler.kinds import Kind
 from reconciler.manifests.layers import list_environments
 from reconciler.manifests.loader import load
@@ -154,7 +154,18 @@ def test_ambiguous_live_name_blocks_only_that_object(
                 {"name": "Deals_Closed", "unit": "Number", "precision": 0,
                  "defaultObjectiveType": "HigherIsBetter", "enabled": True}
             )  # fmt: skip
-    run_apply(manifest, server.url, tmp_path)
+    # Blocked is a failure: everything else is applied, then the run fails and says what.
+    with pytest.raises(ApplyFailedError, match="2 blocked") as failed:
+        run_apply(manifest, server.url, tmp_path)
+    assert "externalMetric.Deals_Closed" in str(failed.value)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["status"] == "failed" and report["counts"]["blocked"] == 2
+    entries = {s["address"]: s for s in report["steps"] if s["status"] == "blocked"}
+    assert set(entries) == {
+        "externalMetric.Deals_Closed",
+        "profileMetric.Sales Agents/Deals closed",
+    }
+    assert "ambiguous name" in entries["externalMetric.Deals_Closed"]["error"]
     after = make_plan(manifest, server.url)
     blocked = {a.name for a in after.actions if a.op is Op.BLOCKED}
     assert blocked == {"Deals_Closed", "Sales Agents/Deals closed"}

@@ -131,7 +131,7 @@ CASES = [
         ],
     ),
     Case(
-        "removals allowed but protected, in use, or already inactive: left alone",
+        "removals allowed but protected or in use: left alone; already inactive: a no-op",
         manifest(**FULL, allow_removals=True, protected=("Old",)),
         live(
             [
@@ -146,7 +146,6 @@ CASES = [
         [
             (Op.UNMANAGED, EM, "Busy"),
             (Op.UNMANAGED, EM, "Old"),
-            (Op.UNMANAGED, PR, "Off floor"),
         ],
         reasons={"Old": "protected", "Busy": "in use"},
     ),
@@ -377,3 +376,38 @@ def test_default_profile_fields_compare_equal_to_genesys_defaults() -> None:
     bare = Profile(name="Sales floor", description="Sales agents", metrics=())
     result = plan(manifest(profiles=(bare,)), live([], [live_sales()], {"pr-1": []}))
     assert not result.has_changes
+
+
+def _removed_earlier(allow_removals: bool) -> dict[tuple[Kind, str], tuple[Op, str | None]]:
+    """An inactive undeclared profile and a disabled undeclared profile metric."""
+    disabled = live_revenue_metric("pm-9", name="Old metric")
+    disabled["objective"] = {**disabled["objective"], "enabled": False}
+    result = plan(
+        manifest(**FULL, allow_removals=allow_removals),
+        live(
+            [live_revenue()],
+            [live_sales(), live_sales("pr-9", name="Off floor", active=False)],
+            {"pr-1": [live_revenue_metric(), disabled]},
+            [live_wins()],
+        ),
+    )
+    return {(a.kind, a.name): (a.op, a.reason) for a in result.actions}
+
+
+def test_what_a_permitted_removal_left_behind_is_a_no_op_saying_removed() -> None:
+    """After a prune, the deactivated profile and the disabled metric are what the manifests
+    ask for: no action, not unmanaged (so drift agrees with the empty plan)."""
+    ops = _removed_earlier(allow_removals=True)
+    for address, what in (
+        ((PR, "Off floor"), "deactivated"),
+        ((PM, "Sales floor/Old metric"), "disabled"),
+    ):
+        op, reason = ops[address]
+        assert op is Op.NOOP
+        assert reason is not None and reason.startswith("removed:") and what in reason
+
+
+def test_without_the_removals_policy_inactive_leftovers_stay_unmanaged() -> None:
+    ops = _removed_earlier(allow_removals=False)
+    assert ops[(PR, "Off floor")][0] is Op.UNMANAGED
+    assert ops[(PM, "Sales floor/Old metric")][0] is Op.UNMANAGED
