@@ -14,7 +14,8 @@ it is sent again, so a retry never makes a duplicate.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,12 +29,14 @@ from . import planner
 from .live import LiveObject, LiveState, ReadClient, fetch
 from .normalize import JSON
 from .plan import WRITE_OPS, Action, Op, Plan
+from .progress import Progress
 from .report import ApplyResult, StepResult, write_report
 from .resources.achievements import achievement_body
 from .resources.external_metrics import external_metric_body, external_metric_patch
 from .resources.profile_metrics import disable_metric_body, profile_metric_body
 from .resources.profiles import profile_create_body, profile_put_body
 from .saved_plan import check_saved_plan, refuse_replacements
+from .targets import Target, select
 
 T = TypeVar("T")
 
@@ -391,6 +394,7 @@ def execute(
     client: WriteClient,
     *,
     report_path: Path | None = None,
+    progress: Progress | None = None,
 ) -> ApplyResult:
     """Run the plan's write steps phase by phase; stop at the first failure.
 
@@ -405,20 +409,29 @@ def execute(
     steps = applier.steps()
     result.steps = [step.result for step in steps]
     stop = threading.Event()
+    if progress is not None:
+        progress.begin(len(steps))
 
     def run(group: list[_Step]) -> None:
         for step in group:
             if stop.is_set():
                 return
             step.result.status = "unknown"  # until the write answers
+            if progress is not None:
+                progress.started(step.result)
+            began = time.monotonic()
             try:
                 step.result.live_id = step.run()
             except (_Failed, ApiError) as error:
                 step.result.status = "failed"
                 step.result.error = str(error)
                 stop.set()
+            else:
+                step.result.status = "succeeded"
+            if progress is not None:
+                progress.finished(step.result, time.monotonic() - began)
+            if stop.is_set():
                 return
-            step.result.status = "succeeded"
 
     workers = max(1, int(getattr(client, "max_concurrency", 4)))
     try:
@@ -442,6 +455,8 @@ def execute(
         result.finished = _now()
         if report_path is not None:
             write_report(result, report_path)
+        if progress is not None:
+            progress.end(result)
     return result
 
 
@@ -453,10 +468,14 @@ def apply(
     allow_replace: bool = False,
     report_path: Path | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    targets: Sequence[Target] = (),
+    progress: Progress | None = None,
 ) -> ApplyResult:
     """Re-plan (or check a saved plan), apply it, write the report; ApplyFailedError on failure.
 
-    `on_plan` sees the plan before anything is written (the command prints it there).
+    `on_plan` sees the plan before anything is written (the command prints it there, and asks
+    for approval: it raises to stop). `targets` narrows a fresh plan (a saved plan was narrowed
+    when it was made, and is applied exactly).
     """
     live = fetch(client, manifest)
     allowed = allow_replace or manifest.environment.policy.allow_replace
@@ -465,10 +484,11 @@ def apply(
         plan = saved
     else:
         plan = planner.plan(manifest, live, allow_replace=allowed)
+        plan = select(plan, targets, live, live.lookup(manifest))
     if on_plan is not None:
         on_plan(plan)
     refuse_replacements(plan, allowed)
-    result = execute(plan, live, manifest, client, report_path=report_path)
+    result = execute(plan, live, manifest, client, report_path=report_path, progress=progress)
     if result.failed:
         failed = next(step for step in result.steps if step.status == "failed")
         where = f"; report: {report_path}" if report_path else ""

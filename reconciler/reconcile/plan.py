@@ -75,6 +75,12 @@ class Plan(BaseModel):
     actions: tuple[Action, ...] = ()
     manifest_checksum: str = ""
     live_fingerprint: str = ""
+    #: `--target KIND:NAME`s the plan was narrowed to; empty for a full plan.
+    targets: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.targets)
 
     def counts(self) -> dict[Op, int]:
         counter = Counter(action.op for action in self.actions)
