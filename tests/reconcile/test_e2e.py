@@ -258,7 +258,7 @@ def test_drift_reports_ui_changes_and_exits_2(
     assert main(["drift", "-e", "loop", *root, "--format", "json"]) == ExitCode.CHANGES
     report = json.loads(capsys.readouterr().out)
     changed = {a["name"]: a["changes"] for a in report["changed"]}
-    assert changed["Deals_Closed"] == [{"path": "precision", "before": 3, "after": 0}]
+    assert changed["Deals_Closed"] == [{"path": "precision", "live": 3, "manifest": 0}]
     assert {a["name"] for a in report["unmanaged"]} == {"Default Performance Profile"}
 
 
