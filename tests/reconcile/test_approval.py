@@ -64,6 +64,8 @@ class Terminal:
         while self.process.poll() is None and time.monotonic() < deadline:
             self.read_until("\0never\0", timeout=0.3)
         self.read_until("\0never\0", timeout=0.3)  # drain what is left
+        if self.process.poll() is None:  # hung: stop it, and fail below with what it printed
+            self.process.kill()
         code = self.process.wait(timeout=10)
         os.close(self.fd)
         return code, self.seen.decode(errors="replace")
