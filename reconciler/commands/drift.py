@@ -11,7 +11,7 @@ import click
 from ..errors import ExitCode
 from ..output import render
 from ..output.reports import ReportPaths, report_options, write_reports
-from .options import env_option, format_option, root_option
+from .options import env_option, format_option, root_option, target_option
 from .plan import make_plan
 
 
@@ -19,10 +19,13 @@ from .plan import make_plan
 @root_option
 @env_option
 @format_option("text", "json", "markdown")
+@target_option
 @report_options
-def command(root: Path, env: str, output_format: str, reports: ReportPaths) -> int:
+def command(
+    root: Path, env: str, output_format: str, target_texts: tuple[str, ...], reports: ReportPaths
+) -> int:
     """Report what changed live and what exists live that no manifest declares."""
-    result = make_plan(root, env)
+    result = make_plan(root, env, target_texts=target_texts)
     write_reports(result, reports, env=env, kind="drift")
     if output_format == "json":
         click.echo(render.drift_json(result), nl=False)

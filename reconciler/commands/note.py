@@ -37,7 +37,12 @@ def _marker_of(text: str) -> str | None:
     default=None,
     help="Hidden marker that identifies our note (default: the file's first-line marker).",
 )
-def command(path: Path, marker: str | None) -> int:
+@click.option(
+    "--update-only",
+    is_flag=True,
+    help="Only update our existing note; create none (to replace a stale note, not add one).",
+)
+def command(path: Path, marker: str | None, update_only: bool) -> int:
     """Create or update this merge request's note with the contents of FILE."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -61,6 +66,9 @@ def command(path: Path, marker: str | None) -> int:
         )
         return 0
     with NotesClient(mr, token) as notes:
+        if update_only and notes.find(marker) is None:
+            click.echo(f"Merge request !{mr.iid}: no note {marker} to update.")
+            return 0
         what, note_id = notes.upsert(marker, markdown_note(text, marker))
     click.echo(f"Merge request !{mr.iid}: note {note_id} {what}.")
     return 0

@@ -49,3 +49,15 @@ def format_option(*choices: str) -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def target_option(func: F) -> F:
+    return click.option(
+        "--target",
+        "target_texts",
+        multiple=True,
+        metavar="KIND:NAME",
+        help="Only this object and what it depends on (repeatable), e.g. "
+        "--target 'achievement:First win'. Kinds: externalMetric, profile, profileMetric "
+        "(NAME is Profile/Metric), achievement.",
+    )(func)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -16,15 +17,24 @@ from ..output.reports import ReportPaths, report_options, write_reports
 from ..reconcile import planner
 from ..reconcile.live import fetch
 from ..reconcile.plan import Plan
-from .options import env_option, format_option, root_option
+from ..reconcile.targets import parse_all, select
+from .options import env_option, format_option, root_option, target_option
 
 
-def make_plan(root: Path, env: str, *, allow_replace: bool = False) -> Plan:
-    """Load (invalid manifests stop here, before any API call), read live state, plan."""
+def make_plan(
+    root: Path, env: str, *, allow_replace: bool = False, target_texts: Sequence[str] = ()
+) -> Plan:
+    """Load (invalid manifests stop here, before any API call), read live state, plan.
+
+    With targets, the plan is narrowed to them and what they depend on (an unknown target is a
+    usage error, raised after the live read because live objects can be targets too).
+    """
     manifest = load(root, env)
+    targets = parse_all(target_texts)
     with open_client(manifest) as client:
         live = fetch(client, manifest)
-    return planner.plan(manifest, live, allow_replace=allow_replace)
+    full = planner.plan(manifest, live, allow_replace=allow_replace)
+    return select(full, targets, live, live.lookup(manifest))
 
 
 def show(plan: Plan, output_format: str) -> str:
@@ -50,6 +60,7 @@ def show(plan: Plan, output_format: str) -> str:
     help="Exit 2 when the plan has changes, 0 when it has none (Terraform's convention); "
     "a plan with blocked objects exits 1 either way.",
 )
+@target_option
 @report_options
 def command(
     root: Path,
@@ -57,10 +68,11 @@ def command(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    target_texts: tuple[str, ...],
     reports: ReportPaths,
 ) -> int:
     """Show what apply would change, object by object and field by field."""
-    result = make_plan(root, env)
+    result = make_plan(root, env, target_texts=target_texts)
     write_reports(result, reports, env=env, kind="plan")
     click.echo(show(result, output_format), nl=False)
     if out is not None:

@@ -1,7 +1,9 @@
 """Notification templates: checked and rendered with jinja2 in a sandbox.
 
-This is the only module that touches jinja2. Achievement notifications (seed 001) are
-templates with `{{ }}` placeholders that WEM fills in when an agent completes the achievement.
+This is the only module that renders manifest templates with jinja2 (the preview page's
+own HTML, autoescaped, is `reconciler.output.preview_page`). Achievement notifications
+(seed 001) are templates with `{{ }}` placeholders that WEM fills in when an agent
+completes the achievement.
 The variables a template may use:
 
     achievement.name             the achievement's name

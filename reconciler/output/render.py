@@ -15,7 +15,8 @@ from typing import Any
 import click
 
 from ..kinds import Kind
-from ..reconcile.plan import FORMAT_VERSION, Action, Op, Plan
+from ..reconcile.plan import FORMAT_VERSION, Action, FieldChange, Op, Plan
+from . import tables
 
 _SYMBOL = {
     Op.CREATE: "+",
@@ -48,12 +49,41 @@ _REMOVAL_VERB = {
 _CHANGE_OPS = (Op.CREATE, Op.UPDATE, Op.REPLACE, Op.DEACTIVATE)
 
 
+#: What a removal (Op.DEACTIVATE) does per kind: Genesys deletes some kinds, not others.
+_REMOVAL_COUNT = {
+    Kind.EXTERNAL_METRIC: "delete",
+    Kind.PROFILE: "deactivate",
+    Kind.PROFILE_METRIC: "disable",
+    Kind.ACHIEVEMENT: "delete",
+}
+
+
+def removals(plan: Plan) -> dict[str, int]:
+    """Removals by what they do: `delete`, `deactivate` (profiles), `disable` (profile metrics)."""
+    counts = {"delete": 0, "deactivate": 0, "disable": 0}
+    for action in plan.actions:
+        if action.op is Op.DEACTIVATE:
+            counts[_REMOVAL_COUNT[action.kind]] += 1
+    return counts
+
+
 def summary(plan: Plan) -> str:
     c = plan.counts()
+    r = removals(plan)
     return (
         f"Plan: {c[Op.CREATE]} to create, {c[Op.UPDATE]} to update, {c[Op.REPLACE]} to replace, "
-        f"{c[Op.DEACTIVATE]} to deactivate; {c[Op.UNMANAGED]} unmanaged, "
-        f"{c[Op.BLOCKED]} blocked."
+        f"{r['delete']} to delete, {r['deactivate']} to deactivate, {r['disable']} to disable; "
+        f"{c[Op.UNMANAGED]} unmanaged, {c[Op.BLOCKED]} blocked."
+    )
+
+
+def partial_note(plan: Plan) -> str | None:
+    """Why a targeted plan is not the whole story (None for a full plan)."""
+    if not plan.partial:
+        return None
+    return (
+        f"Partial plan: only {', '.join(plan.targets)} and what they depend on; "
+        "other changes the manifests make are not shown and not applied."
     )
 
 
@@ -67,6 +97,8 @@ def _leaves(data: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
     if isinstance(data, Mapping):
         for key, item in data.items():
             yield from _leaves(item, f"{prefix}.{key}" if prefix else str(key))
+    elif tables.is_records(data):
+        yield prefix, data  # shown as aligned rows
     elif isinstance(data, list | tuple) and data:
         for index, item in enumerate(data):
             yield f"{prefix}[{index}]", item
@@ -100,7 +132,10 @@ def _text_action(action: Action, paint: _Painter) -> list[str]:
     if action.op is Op.CREATE:
         lines.append(paint(f"{symbol:>3} {action.kind.value} {value(action.name)} {{", action.op))
         for path, item in _leaves(action.desired or {}):
-            if item is not None:
+            if tables.is_records(item):
+                lines.append(paint(f"      + {path} =", action.op))
+                lines += [paint(f"          {row}", action.op) for row in tables.rows(item)]
+            elif item is not None:
                 lines.append(paint(f"      + {path} = {value(item)}", action.op))
         lines.append("    }")
     elif action.op in (Op.UPDATE, Op.REPLACE):
@@ -108,19 +143,41 @@ def _text_action(action: Action, paint: _Painter) -> list[str]:
         forces = ("unit", "unitDefinition") if action.op is Op.REPLACE else ()
         for change in action.changes:
             note = "   # forces replacement" if change.path in forces else ""
-            lines.append(
-                paint(
-                    f"      ~ {change.path}: {value(change.before)} -> {value(change.after)}{note}",
-                    Op.UPDATE,
-                )
-            )
+            lines += [paint(line, Op.UPDATE) for line in _change_lines(change, note)]
         lines.append("    }")
     else:
         lines.append(paint(f"{symbol:>3} {action.kind.value} {value(action.name)}", action.op))
     return lines
 
 
-def _listing(actions: list[Action], title: str, paint: _Painter) -> list[str]:
+def _side(data: Any, indent: str) -> tuple[str, list[str]]:
+    """A change's value inline, or (a record: an added or removed zone) as aligned lines."""
+    if isinstance(data, Mapping) and data:
+        return "{", [f"{indent}    {line}" for line in tables.record(data)] + [f"{indent}  }}"]
+    return value(data), []
+
+
+def _change_lines(
+    change: FieldChange, note: str = "", labels: tuple[str, str] = ("", "")
+) -> list[str]:
+    """`~ path: before -> after`; with labels (drift): `~ path: live X, manifest Y`."""
+    indent = "      "
+    before, before_rows = _side(change.before, indent)
+    after, after_rows = _side(change.after, indent)
+    if labels[0]:
+        head = f"{indent}~ {change.path}: {labels[0]} {before}"
+        tail = f"{indent}  {labels[1]} {after}" if before_rows else f", {labels[1]} {after}"
+    else:
+        head = f"{indent}~ {change.path}: {before}"
+        tail = f"{indent}  -> {after}" if before_rows else f" -> {after}"
+    if before_rows:
+        return [head, *before_rows, tail + note, *after_rows]
+    return [head + tail + note, *after_rows]
+
+
+def _listing(
+    actions: list[Action], title: str, paint: _Painter, labels: tuple[str, str] = ("", "")
+) -> list[str]:
     if not actions:
         return []
     lines = ["", title]
@@ -132,7 +189,7 @@ def _listing(actions: list[Action], title: str, paint: _Painter) -> list[str]:
             + f"{ident}{reason}"
         )
         for change in action.changes:
-            lines.append(f"      ~ {change.path}: {value(change.before)} -> {value(change.after)}")
+            lines += _change_lines(change, labels=labels)
     return lines
 
 
@@ -161,6 +218,8 @@ def text(plan: Plan, color: bool = False) -> str:
         [a for a in plan.actions if a.op is Op.BLOCKED], "Blocked (not planned):", paint
     )
     lines += ["", *plan.notes, summary(plan)]
+    if note := partial_note(plan):
+        lines.append(paint(f"Warning: {note}", Op.REPLACE))
     return "\n".join(lines) + "\n"
 
 
@@ -170,6 +229,7 @@ def json(plan: Plan) -> str:
     data["format_version"] = FORMAT_VERSION
     data["counts"] = {op.value: n for op, n in plan.counts().items()}
     data["summary"] = summary(plan)
+    data["partial"] = plan.partial
     return _json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
@@ -177,11 +237,12 @@ def _md(text_: str) -> str:
     return text_.replace("|", "\\|").replace("\n", " ")
 
 
-def _md_changes(action: Action) -> str:
+def _md_changes(action: Action, labels: tuple[str, str] = ("", "")) -> str:
     if action.op is Op.CREATE:
-        return "new"
+        return "missing live" if labels[0] else "new"
+    live, manifest = (f"{label} " if label else "" for label in labels)
     parts = [
-        f"`{_md(c.path)}`: `{_md(value(c.before))}` → `{_md(value(c.after))}`"
+        f"`{_md(c.path)}`: {live}`{_md(value(c.before))}` → {manifest}`{_md(value(c.after))}`"
         for c in action.changes
     ]
     if action.reason:
@@ -189,20 +250,29 @@ def _md_changes(action: Action) -> str:
     return "<br>".join(parts) or "—"
 
 
-def _md_table(actions: list[Action]) -> list[str]:
+def _md_table(actions: list[Action], labels: tuple[str, str] = ("", "")) -> list[str]:
     lines = ["| | object | change |", "|---|---|---|"]
     for action in actions:
         op = _SYMBOL[action.op]
-        lines.append(
-            f"| `{op}` | {action.kind.value} `{_md(action.name)}` | {_md_changes(action)} |"
-        )
+        changes = _md_changes(action, labels)
+        lines.append(f"| `{op}` | {action.kind.value} `{_md(action.name)}` | {changes} |")
     return lines
+
+
+def _md_partial(plan: Plan) -> list[str]:
+    note = partial_note(plan)
+    return [f"> **Warning:** {_md(note)}", ""] if note else []
+
+
+#: Drift compares the org (before) with the manifests (after): every format says which is which.
+DRIFT_LABELS = ("live", "manifest")
 
 
 def markdown(plan: Plan) -> str:
     """The plan for a merge-request note or a job summary."""
     changes = [a for a in plan.actions if a.op in _CHANGE_OPS]
     lines = [f"### Plan for `{plan.environment}`", "", f"**{summary(plan)}**", ""]
+    lines += _md_partial(plan)
     if changes:
         lines += _md_table(changes)
     elif blocked := plan.counts()[Op.BLOCKED]:
@@ -264,21 +334,27 @@ def drift_text(plan: Plan, color: bool = False) -> str:
                 continue
             lines.append(paint(f"  ~ {action.kind.value} {value(action.name)}", Op.UPDATE))
             for change in action.changes:
-                lines.append(
-                    f"      ~ {change.path}: live {value(change.before)}, "
-                    f"manifest {value(change.after)}"
-                )
-    lines += _listing(drift_unmanaged(plan), "Unmanaged (live, declared by no manifest):", paint)
-    lines += _listing(drift_blocked(plan), "Blocked (cannot be compared):", paint)
+                lines += _change_lines(change, labels=DRIFT_LABELS)
+    unmanaged = drift_unmanaged(plan)
+    lines += _listing(unmanaged, "Unmanaged (live, declared by no manifest):", paint, DRIFT_LABELS)
+    lines += _listing(drift_blocked(plan), "Blocked (cannot be compared):", paint, DRIFT_LABELS)
     if not has_drift(plan):
         lines += ["", "No drift."]
     lines += ["", *plan.notes, drift_summary(plan)]
+    if note := partial_note(plan):
+        lines.append(f"Warning: {note.replace('Partial plan', 'Partial drift report')}")
     return "\n".join(lines) + "\n"
 
 
 def drift_json(plan: Plan) -> str:
     def brief(action: Action) -> dict[str, Any]:
-        return action.model_dump(mode="json", exclude={"desired"})
+        data = action.model_dump(mode="json", exclude={"desired", "changes"})
+        # Named for the side they come from, not before/after: drift has no "after".
+        data["changes"] = [
+            {"path": c["path"], "live": c["before"], "manifest": c["after"]}
+            for c in action.model_dump(mode="json")["changes"]
+        ]
+        return data
 
     data = {
         "format_version": FORMAT_VERSION,
@@ -288,12 +364,15 @@ def drift_json(plan: Plan) -> str:
         "unmanaged": [brief(a) for a in drift_unmanaged(plan)],
         "blocked": [brief(a) for a in drift_blocked(plan)],
         "summary": drift_summary(plan),
+        "partial": plan.partial,
+        "targets": list(plan.targets),
     }
     return _json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def drift_markdown(plan: Plan) -> str:
     lines = [f"### Drift of `{plan.environment}`", "", f"**{drift_summary(plan)}**", ""]
+    lines += _md_partial(plan)
     sections = (
         ("Changed live", drift_changed(plan)),
         ("Unmanaged", drift_unmanaged(plan)),
@@ -301,7 +380,7 @@ def drift_markdown(plan: Plan) -> str:
     )
     for title, actions in sections:
         if actions:
-            lines += [f"#### {title}", "", *_md_table(actions), ""]
+            lines += [f"#### {title}", "", *_md_table(actions, DRIFT_LABELS), ""]
     if not has_drift(plan):
         lines.append("No drift.")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -122,7 +122,9 @@ def _file_of(action: Action) -> str | None:
     return action.source.rsplit(":", 1)[0] if action.source else None
 
 
-def _describe(action: Action) -> str:
+def _describe(action: Action, labels: tuple[str, str] = ("", "")) -> str:
+    """The object's story; `labels` name the two sides of a change (drift: live, manifest)."""
+    before, after = (f"{label} " if label else "" for label in labels)
     lines = [f"{action.op.value} {action.address}"]
     if action.source:
         lines.append(f"declared at {action.source}")
@@ -132,8 +134,8 @@ def _describe(action: Action) -> str:
         lines.append(f"reason: {action.reason}")
     for change in action.changes:
         lines.append(
-            f"  {change.path}: {json.dumps(change.before, default=str)} -> "
-            f"{json.dumps(change.after, default=str)}"
+            f"  {change.path}: {before}{json.dumps(change.before, default=str)} -> "
+            f"{after}{json.dumps(change.after, default=str)}"
         )
     return "\n".join(lines)
 
@@ -172,7 +174,7 @@ def junit_drift(plan: Plan) -> str:
     drifted = {id(a) for a in render.drift_changed(plan) + render.drift_unmanaged(plan)}
     blocked = {id(a) for a in render.drift_blocked(plan)}
     for action in plan.actions:
-        detail = (_summary(action), _describe(action))
+        detail = (_summary(action), _describe(action, render.DRIFT_LABELS))
         suite.case(
             action.kind.value,
             action.name,
@@ -189,14 +191,16 @@ def junit_drift(plan: Plan) -> str:
 def junit_problems(problems: Iterable[Problem], *, environment: str = "") -> str:
     """One test case per problem: errors fail, warnings pass with their text as system-out.
 
-    With no problem at all there is one passing case, so the test report is never empty.
+    Names are file, field and rule, never line:col: GitLab tracks a test by name, so an error
+    that moves (a line added above it) stays the same failure, not a fixed one plus a new one.
+    The location is in the failure text. With no problem at all there is one passing case, so
+    the test report is never empty.
     """
     suite = _Suite(f"reconciler validate {environment}".strip())
     found = False
     for problem in problems:
         found = True
-        where = problem.location()
-        name = f"{where} {problem.path}".strip() if problem.path else where
+        name = f"{problem.file} {problem.path}".strip() if problem.path else problem.file
         if problem.rule:
             name += f" [{problem.rule}]"
         if problem.severity == "error":

@@ -14,48 +14,35 @@ it is sent again, so a retry never makes a duplicate.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import ApiError, ApplyFailedError, UncertainWriteError
 from ..kinds import Kind
 from ..manifests.manifest import Manifest
 from . import planner
-from .live import LiveObject, LiveState, ReadClient, fetch
+from .live import LiveObject, LiveState, fetch
 from .normalize import JSON
 from .plan import WRITE_OPS, Action, Op, Plan
+from .progress import Progress
 from .report import ApplyResult, StepResult, blocked_steps, write_report
 from .resources.achievements import achievement_body
 from .resources.external_metrics import external_metric_body, external_metric_patch
 from .resources.profile_metrics import disable_metric_body, profile_metric_body
 from .resources.profiles import profile_create_body, profile_put_body
 from .saved_plan import check_saved_plan, refuse_replacements
+from .targets import Target, select
+from .write_client import WriteClient
 
 T = TypeVar("T")
 
 #: How many times a create whose outcome was unknown (and is not found by name) is re-sent.
 UNCERTAIN_CREATE_ATTEMPTS = 3
-
-
-class WriteClient(ReadClient, Protocol):
-    """The part of `reconciler.client.GenesysClient` that apply uses."""
-
-    def create_external_metric(self, body: JSON) -> JSON: ...
-    def patch_external_metric(self, metric_id: str, body: JSON) -> JSON: ...
-    def delete_external_metric(self, metric_id: str) -> None: ...
-    def create_profile(self, body: JSON, copy_metrics: bool = False) -> JSON: ...
-    def update_profile(self, profile_id: str, body: JSON) -> JSON: ...
-    def activate_profile(self, profile_id: str) -> JSON: ...
-    def deactivate_profile(self, profile_id: str) -> JSON: ...
-    def create_profile_metric(self, profile_id: str, body: JSON) -> JSON: ...
-    def update_profile_metric(self, profile_id: str, metric_id: str, body: JSON) -> JSON: ...
-    def create_achievement(self, body: JSON) -> JSON: ...
-    def update_achievement(self, achievement_id: str, body: JSON) -> JSON: ...
-    def delete_achievement(self, achievement_id: str) -> None: ...
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -391,6 +378,7 @@ def execute(
     client: WriteClient,
     *,
     report_path: Path | None = None,
+    progress: Progress | None = None,
 ) -> ApplyResult:
     """Run the plan's write steps phase by phase; stop at the first failure.
 
@@ -405,20 +393,29 @@ def execute(
     steps = applier.steps()
     result.steps = [step.result for step in steps] + blocked_steps(plan)
     stop = threading.Event()
+    if progress is not None:
+        progress.begin(len(steps))
 
     def run(group: list[_Step]) -> None:
         for step in group:
             if stop.is_set():
                 return
             step.result.status = "unknown"  # until the write answers
+            if progress is not None:
+                progress.started(step.result)
+            began = time.monotonic()
             try:
                 step.result.live_id = step.run()
             except (_Failed, ApiError) as error:
                 step.result.status = "failed"
                 step.result.error = str(error)
                 stop.set()
+            else:
+                step.result.status = "succeeded"
+            if progress is not None:
+                progress.finished(step.result, time.monotonic() - began)
+            if stop.is_set():
                 return
-            step.result.status = "succeeded"
 
     workers = max(1, int(getattr(client, "max_concurrency", 4)))
     try:
@@ -442,6 +439,8 @@ def execute(
         result.finished = _now()
         if report_path is not None:
             write_report(result, report_path)
+        if progress is not None:
+            progress.end(result)
     return result
 
 
@@ -453,10 +452,14 @@ def apply(
     allow_replace: bool = False,
     report_path: Path | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    targets: Sequence[Target] = (),
+    progress: Progress | None = None,
 ) -> ApplyResult:
     """Re-plan (or check a saved plan), apply it, write the report; ApplyFailedError on failure.
 
-    `on_plan` sees the plan before anything is written (the command prints it there).
+    `on_plan` sees the plan before anything is written (the command prints it there, and asks
+    for approval: it raises to stop). `targets` narrows a fresh plan (a saved plan was narrowed
+    when it was made, and is applied exactly).
     """
     live = fetch(client, manifest)
     allowed = allow_replace or manifest.environment.policy.allow_replace
@@ -465,10 +468,11 @@ def apply(
         plan = saved
     else:
         plan = planner.plan(manifest, live, allow_replace=allowed)
+        plan = select(plan, targets, live, live.lookup(manifest))
     if on_plan is not None:
         on_plan(plan)
     refuse_replacements(plan, allowed)
-    result = execute(plan, live, manifest, client, report_path=report_path)
+    result = execute(plan, live, manifest, client, report_path=report_path, progress=progress)
     if result.failed:
         # Everything else was applied; a blocked object fails the run after the writes.
         failed = next((step for step in result.steps if step.status == "failed"), None)

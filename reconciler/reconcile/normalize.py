@@ -55,11 +55,14 @@ def as_int(value: Any) -> Any:
 
 
 def as_number(value: Any) -> Any:
-    """Trigger values are floats in the model; `50` and `50.0` must compare equal."""
+    """Trigger values: `50` and `50.0` must compare equal, and print as declared (`50`).
+
+    An integral value is an int on both sides (the API answers `50.0` for a declared 50).
+    """
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int | float):
-        return float(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 

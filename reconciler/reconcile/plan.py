@@ -77,6 +77,12 @@ class Plan(BaseModel):
     live_fingerprint: str = ""
     #: One-line facts about the plan as a whole (e.g. a kind this environment does not manage).
     notes: tuple[str, ...] = ()
+    #: `--target KIND:NAME`s the plan was narrowed to; empty for a full plan.
+    targets: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.targets)
 
     def counts(self) -> dict[Op, int]:
         counter = Counter(action.op for action in self.actions)

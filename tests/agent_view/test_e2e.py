@@ -29,7 +29,7 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
 def test_ten_thousand_earns_one_hundred_and_ranks_first(
     project: Project, capsys: pytest.CaptureFixture[str], tmp_path: object
 ) -> None:
-    assert main(project.args("apply")) == 0, capsys.readouterr().err
+    assert main(project.args("apply", "--auto-approve")) == 0, capsys.readouterr().err
     with project.client() as client:
         profile = next(p for p in client.list_profiles() if p["name"] == "Sales Agents")
         members = [client.find_users_by_email(e)[0]["id"] for e in (ALICE, BEN)]

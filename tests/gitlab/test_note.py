@@ -153,3 +153,17 @@ def test_unreachable_gitlab_is_a_clean_error(
     assert main(["note", "--file", str(_summary(tmp_path, "plan"))]) == 1
     err = capsys.readouterr().err
     assert "no response" in err and TOKEN not in err
+
+
+def test_update_only_replaces_our_note_and_never_creates_one(
+    api: str, fake: FakeGitLab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECONCILER_GITLAB_TOKEN", TOKEN)
+    stale = _summary(tmp_path, "Plan not run: the manifests are invalid")
+    assert main(["note", "--update-only", "--file", str(stale)]) == 0
+    assert _ours(fake) == [] and [r for r in fake.requests if r[0] != "GET"] == []
+    assert main(["note", "--file", str(_summary(tmp_path, "2 to create"))]) == 0
+    stale = _summary(tmp_path, "Plan not run: the manifests are invalid")
+    assert main(["note", "--update-only", "--file", str(stale)]) == 0
+    (ours,) = _ours(fake)
+    assert "manifests are invalid" in str(ours["body"])

@@ -273,8 +273,40 @@ def _declared_external_metric(repo: Path) -> dict[str, Any]:
     raise AssertionError("the shipped base environment declares no external metric")
 
 
+def _redeclare_precision(repo: Path) -> str:
+    """Change the precision of the base layer's second external metric; returns its name."""
+    path = repo / "environments" / "base" / "external-metrics.yaml"
+    declared = yaml.safe_load(path.read_text())
+    metric = declared["externalMetrics"][1]
+    metric["precision"] = (int(metric.get("precision", 0)) + 3) % 6
+    path.write_text(yaml.safe_dump(declared, sort_keys=False))
+    return str(metric["name"])
+
+
 def _log(done: subprocess.CompletedProcess[str]) -> str:
     return f"gitlab-ci-local exit {done.returncode}\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+
+
+def _check_merge_request_reports(repo: Path, fake: FakeGitLab, emulator: str) -> dict[str, int]:
+    reports = repo / "reports"
+    assert _exit_code(repo, "validate.exit-code") == 0
+    assert _junit(reports / "validate.junit.xml").get("failures") == "0"
+    assert _exit_code(repo, "dev/plan.exit-code") == 2  # changes to apply
+    assert sorted(p.name for p in reports.iterdir() if p.is_dir()) == ["dev", "preview"]
+    planned = _tfplan(reports / "dev" / "plan.tfplan.json")
+    assert planned["create"] > 0
+    suite = _junit(reports / "dev" / "plan.junit.xml").find("testsuite")
+    assert suite is not None and int(suite.get("tests", "0")) >= planned["create"]
+    summary = (reports / "dev" / "plan.md").read_text()
+    assert summary.startswith("<!-- reconciler:dev:plan -->")
+    assert (reports / "dev" / "plan.json").exists()
+    assert [n["body"] for n in fake.notes] == [summary]  # the MR note is the Markdown report
+    assert _writes(emulator) == 0, "a plan must not write to the org"
+    # The preview page of every environment, for the MR's "Notification preview" link.
+    for env in PIPELINE_ENVS:
+        page = (reports / "preview" / env / "index.html").read_text()
+        assert 'data-achievement="Revenue Rockstar"' in page and 'data-channel="push"' in page
+    return planned
 
 
 def test_merge_request_push_and_schedule_pipelines(
@@ -303,39 +335,53 @@ def test_merge_request_push_and_schedule_pipelines(
         assert "plan:staging" not in listed.stdout and "plan:prod" not in listed.stdout
         done = pipeline(unset=("CI_COMMIT_BRANCH",), variables=mr)
         assert done.returncode == 0, _log(done)
-    assert TOKEN not in done.stdout + done.stderr
+        assert TOKEN not in done.stdout + done.stderr
+        planned = _check_merge_request_reports(repo, fake, emulator)
+        # The jobs installed the tool from the wheel into their own venv: not the checkout.
+        assert f"reconciler, version {__version__}" in done.stdout, _log(done)
+        where = subprocess.run(
+            [str(job_bin / "python"), "-I", "-c", "import reconciler; print(reconciler.__file__)"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        assert Path(where).is_relative_to(job_bin.parent) and not Path(where).is_relative_to(REPO)
+        assert (job_bin / "reconciler").exists()
+        plan_note = next(n for n in fake.notes if "<!-- reconciler:dev:plan -->" in n["body"])
+        assert "Plan for `dev`" in plan_note["body"] and "not run" not in plan_note["body"]
+
+        # --- 1b. the MR breaks a manifest: the note says so, the plan note is not left stale
+        metrics = repo / "environments" / "base" / "external-metrics.yaml"
+        metrics.write_text(metrics.read_text().replace("precision: 2", "precision: nine", 1))
+        _git(repo, "commit", "-q", "-am", "a typo")
+        broken = pipeline(unset=("CI_COMMIT_BRANCH",), variables=mr)
+        _git(repo, "reset", "-q", "--hard", "HEAD~1")
+        assert _exit_code(repo, "validate.exit-code") == 3, _log(broken)
+        bodies = {n["body"].split("\n", 1)[0]: n["body"] for n in fake.notes}
+        validate_note = bodies["<!-- reconciler:all:validate -->"]
+        assert "external-metrics.yaml" in validate_note and "precision" in validate_note
+        stale = bodies["<!-- reconciler:dev:plan -->"]
+        assert "Plan for `dev` not run: the manifests are invalid" in stale
+        assert "external-metrics.yaml" in stale
+        # Only notes that existed are replaced: none is created for staging or prod.
+        assert not any(":staging:" in b or ":prod:" in b for b in bodies)
+        # Stable JUnit names: no line:col in them (the location is in the failure text).
+        failed = _failed(repo / "reports" / "validate.junit.xml")
+        assert failed and all(":" not in name for name in failed), failed
 
     reports = repo / "reports"
-    assert _exit_code(repo, "validate.exit-code") == 0, _log(done)
-    assert _junit(reports / "validate.junit.xml").get("failures") == "0"
-    assert _exit_code(repo, "dev/plan.exit-code") == 2, _log(done)  # changes to apply
-    assert sorted(p.name for p in reports.iterdir() if p.is_dir()) == ["dev"]
-    planned = _tfplan(reports / "dev" / "plan.tfplan.json")
-    assert planned["create"] > 0
-    suite = _junit(reports / "dev" / "plan.junit.xml").find("testsuite")
-    assert suite is not None and int(suite.get("tests", "0")) >= planned["create"]
-    summary = (reports / "dev" / "plan.md").read_text()
-    assert summary.startswith("<!-- reconciler:dev:plan -->")
-    assert (reports / "dev" / "plan.json").exists()
-    assert [n["body"] for n in fake.notes] == [summary]  # the MR note is the Markdown report
-    assert _writes(emulator) == 0, "a plan must not write to the org"
-    # The jobs installed the tool from the wheel into their own venv: not the checkout.
-    assert f"reconciler, version {__version__}" in done.stdout, _log(done)
-    where = subprocess.run(
-        [str(job_bin / "python"), "-I", "-c", "import reconciler; print(reconciler.__file__)"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout.strip()
-    assert Path(where).is_relative_to(job_bin.parent) and not Path(where).is_relative_to(REPO)
-    assert (job_bin / "reconciler").exists()
 
     # --- 2. merge to dev: apply, then a second push applies nothing ----------------------
     _git(repo, "checkout", "-q", "-b", "dev")
     done = pipeline()
     assert done.returncode == 0, _log(done)
     assert _exit_code(repo, "dev/apply.exit-code") == 0, _log(done)
+    log = done.stdout + done.stderr  # gitlab-ci-local prints job stderr on its own stderr
+    # The apply log shows the plan once (the saved plan's text is an artifact).
+    assert log.count("Reconciler will perform the following actions") == 1, _log(done)
+    assert " started" in log and " succeeded in " in log  # progress per write
+    assert (reports / "dev" / "plan.txt").read_text().startswith("Reconciler will perform")
     assert _tfplan(reports / "dev" / "plan.tfplan.json") == planned
     applied = json.loads((reports / "dev" / "apply-report.json").read_text())
     assert applied["status"] == "succeeded" and applied["counts"]["succeeded"] > 0
@@ -351,6 +397,14 @@ def test_merge_request_push_and_schedule_pipelines(
     assert _writes(emulator) == writes_after_apply, "the second apply must not write"
 
     # --- 3. schedule: someone edits the org in the admin UI -> drift -----------------------
+    # GitLab holds every environment's branch; staging's declares another precision for one
+    # metric. The schedule runs on dev: drift of staging must read staging's branch.
+    _git(repo, "remote", "add", "origin", str(repo))
+    _git(repo, "branch", "prod", "dev")
+    _git(repo, "checkout", "-q", "-b", "staging", "dev")
+    staging_only = _redeclare_precision(repo)
+    _git(repo, "commit", "-q", "-am", "staging: another precision")
+    _git(repo, "checkout", "-q", "dev")
     schedule = {"CI_PIPELINE_SOURCE": "schedule"}
     listed = pipeline("--list", variables=schedule)
     assert "drift: [dev]" in listed.stdout and "kpi-push" not in listed.stdout, _log(listed)
@@ -382,3 +436,8 @@ def test_merge_request_push_and_schedule_pipelines(
     assert drift_md.startswith("<!-- reconciler:dev:drift -->") and metric["name"] in drift_md
     for env in ("staging", "prod"):
         assert _exit_code(repo, f"{env}/drift.exit-code") in (0, 2), _log(done)
+    # Each environment against its own branch: the staging branch's change is staging's drift,
+    # and neither dev's (the branch the schedule runs on) nor prod's.
+    assert staging_only in _failed(reports / "staging" / "drift.junit.xml"), _log(done)
+    assert staging_only not in _failed(reports / "dev" / "drift.junit.xml")
+    assert staging_only not in _failed(reports / "prod" / "drift.junit.xml")

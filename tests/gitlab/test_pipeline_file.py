@@ -47,13 +47,20 @@ def test_apply_jobs_are_serialised_per_environment_and_never_interrupted(
     assert job["environment"] == {"name": env, "deployment_tier": ENVS[env]}
     assert job["variables"] == {"ENV": env}
     (rule,) = job["rules"]
-    assert rule["if"] == f'$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "{env}"'
+    # A push applies, and so does "Run pipeline" (web) on the branch: a re-run.
+    assert rule["if"] == f'$CI_PIPELINE_SOURCE =~ /^(push|web)$/ && $CI_COMMIT_BRANCH == "{env}"'
+    # Production waits for a person; the others apply on merge.
+    assert rule.get("when") == ("manual" if env == "prod" else None)
     assert job["artifacts"]["when"] == "always"
     assert "reports/$ENV/" in job["artifacts"]["paths"]
     script = "\n".join(job["script"])
     assert "--report-terraform" in script and "--report reports/$ENV/apply-report.json" in (
         script.replace('"', "")
     )
+    # The write client, mapped from its own variables; the saved plan is the approval.
+    assert 'GENESYSCLOUD_OAUTHCLIENT_ID="$GENESYS_WRITE_CLIENT_ID"' in script
+    assert "GENESYS_READ_" not in script
+    assert "--plan" in script.split("reconciler apply", 1)[1]
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -61,7 +68,11 @@ def test_plan_jobs_run_in_merge_requests_touching_their_environment(
     ci: dict[str, Any], env: str
 ) -> None:
     job = _job(ci, f"plan:{env}")
-    assert job["environment"] == {"name": "$ENV", "action": "prepare"}
+    # read/<env>: variables scoped there (the read-only client) reach plan, not the write client.
+    assert job["environment"] == {"name": "read/$ENV", "action": "prepare"}
+    script = "\n".join(job["script"])
+    assert 'GENESYSCLOUD_OAUTHCLIENT_ID="$GENESYS_READ_CLIENT_ID"' in script
+    assert "unset GENESYS_WRITE_CLIENT_ID GENESYS_WRITE_CLIENT_SECRET" in script
     (rule,) = job["rules"]
     assert rule["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
     assert f"environments/{env}/**/*" in rule["changes"]
@@ -108,3 +119,23 @@ def test_no_credentials_in_the_file_or_the_artifacts(ci: dict[str, Any]) -> None
         if isinstance(job, dict) and "artifacts" in job:
             for path in job["artifacts"].get("paths", []):
                 assert path.startswith("reports/"), f"{name} publishes {path}"
+
+
+def test_drift_reads_the_read_client_and_each_environments_own_branch(ci: dict[str, Any]) -> None:
+    job = ci["drift"]
+    assert job["environment"] == {"name": "read/$ENV", "action": "prepare"}
+    script = "\n".join(job["script"])
+    assert 'GENESYSCLOUD_OAUTHCLIENT_ID="$GENESYS_READ_CLIENT_ID"' in script
+    assert 'git fetch --quiet origin "+refs/heads/$ENV:$ref"' in script
+
+
+def test_web_pipelines_are_allowed_for_re_runs(ci: dict[str, Any]) -> None:
+    assert {"if": '$CI_PIPELINE_SOURCE == "web"'} in ci["workflow"]["rules"]
+
+
+def test_the_merge_request_pipeline_exposes_the_preview_page(ci: dict[str, Any]) -> None:
+    job = ci["preview"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["artifacts"]["expose_as"] == "Notification preview"
+    assert job["artifacts"]["paths"] == ["reports/preview/"]
+    assert "--html" in "\n".join(job["script"])

@@ -152,7 +152,7 @@ def test_markdown_report_is_the_rendered_plan_behind_the_marker(tmp_path: Path) 
     text = path.read_text()
     assert text.startswith("<!-- reconciler:dev:plan -->\n")
     assert markdown_note(text, marker("dev", "plan")) == text
-    assert "2 to create, 1 to update, 1 to replace, 1 to deactivate" in text
+    assert "2 to create, 1 to update, 1 to replace, 0 to delete, 1 to deactivate" in text
     assert "Sales \\| Floor" in text  # a pipe in a name does not break the table
 
 

@@ -244,9 +244,9 @@ def test_replace_is_refused_without_the_flag_and_applied_with_it(
              "defaultObjectiveType": "HigherIsBetter", "enabled": True}
         )  # fmt: skip
     emulator.reset_log()
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.PLAN_REFUSED
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.PLAN_REFUSED
     assert api_writes(emulator) == 0
-    assert main(["apply", "-e", "loop", *root, "--allow-replace"]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--allow-replace", "--auto-approve"]) == ExitCode.OK
     unit = next(
         m["unit"] for m in emulator.objects("externalMetrics") if m["name"] == "Deals_Closed"
     )
@@ -263,13 +263,13 @@ def test_drift_reports_ui_changes_and_exits_2(
 ) -> None:
     write_env(project, "loop", server.url)
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.OK
     capsys.readouterr()
     emulator.mutate("externalMetrics", "Deals_Closed", precision=3)
     assert main(["drift", "-e", "loop", *root, "--format", "json"]) == ExitCode.CHANGES
     report = json.loads(capsys.readouterr().out)
     changed = {a["name"]: a["changes"] for a in report["changed"]}
-    assert changed["Deals_Closed"] == [{"path": "precision", "before": 3, "after": 0}]
+    assert changed["Deals_Closed"] == [{"path": "precision", "live": 3, "manifest": 0}]
     assert {a["name"] for a in report["unmanaged"]} == {"Default Performance Profile"}
 
 
@@ -278,7 +278,7 @@ def test_export_then_plan_is_empty_and_export_is_deterministic(
 ) -> None:
     write_env(project, "loop", server.url)
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.OK
     out = project / "environments" / "imported"
     assert main(["export", "-e", "loop", *root, "--out", str(out)]) == ExitCode.OK
     first = {p.name: p.read_text() for p in sorted(out.iterdir())}
@@ -295,7 +295,7 @@ def test_export_then_plan_is_empty_and_export_is_deterministic(
 
 def test_local_environment_works_out_of_the_box(project: Path) -> None:
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "local", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "local", *root, "--auto-approve"]) == ExitCode.OK
     assert main(["plan", "-e", "local", *root, "--detailed-exitcode"]) == ExitCode.OK
     report = json.loads((project / ".reconciler" / "local" / "apply-report.json").read_text())
     assert report["status"] == "succeeded" and report["counts"]["failed"] == 0
@@ -303,8 +303,11 @@ def test_local_environment_works_out_of_the_box(project: Path) -> None:
 
 def test_a_held_lock_refuses_a_second_apply(project: Path) -> None:
     with apply_lock(project, "local"):
-        assert main(["apply", "-e", "local", "--root", str(project)]) == ExitCode.LOCKED
-    assert main(["apply", "-e", "local", "--root", str(project)]) == ExitCode.OK
+        assert (
+            main(["apply", "-e", "local", "--root", str(project), "--auto-approve"])
+            == ExitCode.LOCKED
+        )
+    assert main(["apply", "-e", "local", "--root", str(project), "--auto-approve"]) == ExitCode.OK
 
 
 def test_invalid_manifest_exits_3_before_any_api_call(
@@ -321,7 +324,17 @@ def test_invalid_manifest_exits_3_before_any_api_call(
 def start_and_signal(project: Path, emulator: Emulator, signum: int) -> int:
     """Run `reconciler apply` in a subprocess and send it `signum` after its 4th write."""
     emulator.set_faults(Faults(latency_ms=40))
-    command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
+    command = [
+        sys.executable,
+        "-m",
+        "reconciler",
+        "apply",
+        "-e",
+        "loop",
+        "--root",
+        str(project),
+        "--auto-approve",
+    ]
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -335,7 +348,17 @@ def start_and_signal(project: Path, emulator: Emulator, signum: int) -> int:
 
 
 def rerun_converges(project: Path, emulator: Emulator) -> None:
-    command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
+    command = [
+        sys.executable,
+        "-m",
+        "reconciler",
+        "apply",
+        "-e",
+        "loop",
+        "--root",
+        str(project),
+        "--auto-approve",
+    ]
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert_no_duplicates(emulator)

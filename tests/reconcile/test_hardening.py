@@ -51,7 +51,7 @@ def test_a_saved_plan_edited_by_hand_is_refused(
     an edited action (another id, another value) must not be applied as if it were planned."""
     write_env(project, "loop", server.url)
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.OK
     profiles = project / "environments" / "base" / "profiles.yaml"
     profiles.write_text(
         profiles.read_text().replace("maxLeaderboardRankSize: 25", "maxLeaderboardRankSize: 30")
@@ -76,7 +76,7 @@ def test_export_escapes_text_that_looks_like_a_variable(
     back in, or export then plan is not empty."""
     write_env(project, "loop", server.url)
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.OK
     text = "Costs ${var.stage}, $${x} and ${{ achievement.points }}"
     emulator.mutate("profiles", "Sales Agents", description=text)
     out = project / "environments" / "imported"
@@ -99,7 +99,7 @@ def test_a_plan_with_only_blocked_objects_does_not_claim_the_org_matches() -> No
     [
         ["plan", "--out", "{blocker}/plan.json"],
         ["export", "--out", "{blocker}/imported"],
-        ["apply", "--report", "{blocker}/report.json"],
+        ["apply", "--auto-approve", "--report", "{blocker}/report.json"],
     ],
 )
 def test_an_unwritable_output_path_is_one_line_not_a_traceback(
@@ -123,7 +123,7 @@ def test_export_warns_about_references_to_metrics_deleted_behind_the_tools_back(
 ) -> None:
     write_env(project, "loop", server.url)
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.OK
     emulator.remove("externalMetrics", "Deals_Closed")
     capsys.readouterr()
     out = project / "environments" / "imported"
@@ -169,7 +169,7 @@ def test_export_warns_about_names_several_live_objects_share(
 ) -> None:
     write_env(project, "loop", server.url)
     root = ["--root", str(project)]
-    assert main(["apply", "-e", "loop", *root]) == ExitCode.OK
+    assert main(["apply", "-e", "loop", *root, "--auto-approve"]) == ExitCode.OK
     with client_for(server.url) as client:
         home = client.get_home_division()
         body = {"name": "Sales Agents", "description": "copy", "division": {"id": home["id"]},
@@ -209,7 +209,17 @@ def test_ctrl_c_stops_the_apply_with_one_line_naming_the_report(
     report.parent.mkdir(parents=True)
     report.write_text("{}")  # a previous run's: never presented as this run's
     emulator.set_faults(Faults(latency_ms=40))
-    command = [sys.executable, "-m", "reconciler", "apply", "-e", "loop", "--root", str(project)]
+    command = [
+        sys.executable,
+        "-m",
+        "reconciler",
+        "apply",
+        "-e",
+        "loop",
+        "--root",
+        str(project),
+        "--auto-approve",
+    ]
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while api_writes(emulator) < 4 and victim.poll() is None and time.monotonic() < deadline:
@@ -217,7 +227,7 @@ def test_ctrl_c_stops_the_apply_with_one_line_naming_the_report(
     victim.send_signal(signal.SIGINT)
     _, err = victim.communicate(timeout=30)
     assert victim.returncode == ExitCode.ERROR
-    assert err.strip().splitlines() == [f"Error: apply interrupted by SIGINT; report: {report}"], (
-        err
-    )
+    # Progress lines come first; the error is one line, the last, and no traceback.
+    assert err.strip().splitlines()[-1] == f"Error: apply interrupted by SIGINT; report: {report}"
+    assert "Traceback" not in err and "Apply interrupted after" in err, err
     assert json.loads(report.read_text())["status"] == "interrupted"

@@ -86,7 +86,7 @@ def test_an_org_without_the_achievements_api_blocks_only_the_achievements(
     capsys.readouterr()
 
     report_path = tmp_path / "report.json"
-    assert main(["apply", *args, "--report", str(report_path)]) == ExitCode.ERROR
+    assert main(["apply", "--auto-approve", *args, "--report", str(report_path)]) == ExitCode.ERROR
     _, err = capsys.readouterr()
     assert "blocked" in err
     report = json.loads(report_path.read_text())
@@ -99,7 +99,7 @@ def test_an_org_without_the_achievements_api_blocks_only_the_achievements(
 
     # Everything else converged: the next apply writes nothing and still fails on the blocked.
     bare.reset_log()
-    assert main(["apply", *args, "--report", str(report_path)]) == ExitCode.ERROR
+    assert main(["apply", "--auto-approve", *args, "--report", str(report_path)]) == ExitCode.ERROR
     assert api_writes(bare) == 0
 
 
@@ -116,7 +116,8 @@ def test_achievements_path_null_never_calls_the_achievements_api(
     out = capsys.readouterr().out
     (note,) = [line for line in out.splitlines() if line.startswith("Achievements are not managed")]
     assert "achievements_path: null" in note and f"{len(declared_achievements())} declared" in note
-    assert main(["apply", *args, "--report", str(tmp_path / "r.json")]) == ExitCode.OK
+    report = ["--report", str(tmp_path / "r.json")]
+    assert main(["apply", "--auto-approve", *args, *report]) == ExitCode.OK
     assert main(["drift", *args]) == ExitCode.OK
     assert main(["plan", *args, "--detailed-exitcode"]) == ExitCode.OK
     out_dir = project / "environments" / "imported"
@@ -140,7 +141,8 @@ def test_a_plan_whose_only_differences_are_blocked_exits_1(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     args = env_file(project, "loop", server.url)
-    assert main(["apply", *args, "--report", str(tmp_path / "r.json")]) == ExitCode.OK
+    report = ["--report", str(tmp_path / "r.json")]
+    assert main(["apply", "--auto-approve", *args, *report]) == ExitCode.OK
     twin = dict(
         next(a for a in emulator.objects("achievements") if a["name"] == "Revenue Rockstar")
     )
@@ -158,7 +160,7 @@ def test_a_plan_whose_only_differences_are_blocked_exits_1(
     assert code == ExitCode.ERROR
     out, err = capsys.readouterr()
     assert '! achievement "Revenue Rockstar": ambiguous name' in out
-    assert out.rstrip().endswith("0 to deactivate; 1 unmanaged, 1 blocked.")
+    assert out.rstrip().endswith("0 to disable; 1 unmanaged, 1 blocked.")
     assert "Error: 1 blocked" in err and "achievement.Revenue Rockstar" in err
     assert json.loads((reports / "tf.json").read_text())["blocked"] == 1
     assert "<failure" in (reports / "j.xml").read_text()
@@ -167,7 +169,7 @@ def test_a_plan_whose_only_differences_are_blocked_exits_1(
 
     emulator.reset_log()
     report = tmp_path / "r.json"
-    assert main(["apply", *args, "--report", str(report)]) == ExitCode.ERROR
+    assert main(["apply", "--auto-approve", *args, "--report", str(report)]) == ExitCode.ERROR
     assert api_writes(emulator) == 0
     data = json.loads(report.read_text())
     (step,) = data["steps"]
@@ -182,7 +184,7 @@ def test_drift_agrees_with_an_empty_plan_after_a_permitted_prune(
     policy = ("policy:", "  allow_removals: true", "  protected: [Default Performance Profile]")
     args = env_file(project, "prune", server.url, *policy)
     report = ["--report", str(tmp_path / "r.json")]
-    assert main(["apply", *args, *report]) == ExitCode.OK
+    assert main(["apply", "--auto-approve", *args, *report]) == ExitCode.OK
     # Drop a profile and one metric of another from the manifests.
     profiles = project / "environments" / "base" / "profiles.yaml"
     text = profiles.read_text()
@@ -190,7 +192,7 @@ def test_drift_agrees_with_an_empty_plan_after_a_permitted_prune(
     start = text.index("      - name: Handle time")
     profiles.write_text(text[:start])
     assert main(["plan", *args, "--detailed-exitcode"]) == ExitCode.CHANGES
-    assert main(["apply", *args, *report]) == ExitCode.OK
+    assert main(["apply", "--auto-approve", *args, *report]) == ExitCode.OK
     capsys.readouterr()
     assert main(["plan", *args, "--detailed-exitcode"]) == ExitCode.OK
     capsys.readouterr()

@@ -97,7 +97,8 @@ def test_golden(name: str) -> None:
 
 def test_summary_line_counts_every_kind_of_action() -> None:
     assert render.summary(mixed_plan()) == (
-        "Plan: 1 to create, 2 to update, 1 to replace, 1 to deactivate; 1 unmanaged, 1 blocked."
+        "Plan: 1 to create, 2 to update, 1 to replace, 1 to delete, 0 to deactivate, 0 to disable; "
+        "1 unmanaged, 1 blocked."
     )
 
 

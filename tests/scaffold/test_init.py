@@ -66,7 +66,7 @@ def test_init_writes_a_repository_that_validates_applies_and_pushes(
     assert set(out.splitlines()) >= {
         f"{env}: valid (0 error(s), 0 warning(s))" for env in ("dev", "local", "prod", "staging")
     }
-    code, out, err = _run(capsys, "apply", "-e", "local", *root)
+    code, out, err = _run(capsys, "apply", "--auto-approve", "-e", "local", *root)
     assert code == ExitCode.OK, out + err
     assert "Apply complete:" in out and " 0 failed" in out
     code, out, _ = _run(capsys, "plan", "-e", "local", "--detailed-exitcode", *root)
@@ -213,7 +213,7 @@ def test_export_writes_modelines_that_resolve_where_it_writes(
     made: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = ("--root", str(made))
-    assert _run(capsys, "apply", "-e", "local", *root)[0] == ExitCode.OK
+    assert _run(capsys, "apply", "--auto-approve", "-e", "local", *root)[0] == ExitCode.OK
     for out in (made / "environments" / "imported", made / "snapshots" / "2027" / "local"):
         code, stdout, err = _run(capsys, "export", "-e", "local", *root, "--out", str(out))
         assert code == ExitCode.OK, err
