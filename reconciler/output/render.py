@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..kinds import Kind
-from ..reconcile.plan import FORMAT_VERSION, Action, Op, Plan
+from ..reconcile.plan import FORMAT_VERSION, Action, FieldChange, Op, Plan
 
 _SYMBOL = {
     Op.CREATE: "+",
@@ -90,6 +90,13 @@ class _Painter:
         return click.style(text, fg=_COLOUR[op], bold=bold)
 
 
+def _member_change(change: FieldChange) -> str | None:
+    """A profile member added or removed reads `+ e-mail` / `- e-mail`, not `None -> e-mail`."""
+    if change.path != "members":
+        return None
+    return f"+ {change.after}" if change.before is None else f"- {change.before}"
+
+
 def _text_action(action: Action, paint: _Painter) -> list[str]:
     where = f"  ({action.source})" if action.source else ""
     header = f"  # {action.kind.value} {value(action.name)} {_verb(action)}{where}"
@@ -108,12 +115,13 @@ def _text_action(action: Action, paint: _Painter) -> list[str]:
         forces = ("unit", "unitDefinition") if action.op is Op.REPLACE else ()
         for change in action.changes:
             note = "   # forces replacement" if change.path in forces else ""
-            lines.append(
-                paint(
-                    f"      ~ {change.path}: {value(change.before)} -> {value(change.after)}{note}",
-                    Op.UPDATE,
-                )
+            member = _member_change(change) if action.kind is Kind.PROFILE_MEMBERS else None
+            line = (
+                f"      {member}"
+                if member
+                else f"      ~ {change.path}: {value(change.before)} -> {value(change.after)}{note}"
             )
+            lines.append(paint(line, Op.UPDATE))
         lines.append("    }")
     else:
         lines.append(paint(f"{symbol:>3} {action.kind.value} {value(action.name)}", action.op))
@@ -132,7 +140,12 @@ def _listing(actions: list[Action], title: str, paint: _Painter) -> list[str]:
             + f"{ident}{reason}"
         )
         for change in action.changes:
-            lines.append(f"      ~ {change.path}: {value(change.before)} -> {value(change.after)}")
+            member = _member_change(change) if action.kind is Kind.PROFILE_MEMBERS else None
+            lines.append(
+                f"      {member}"
+                if member
+                else f"      ~ {change.path}: {value(change.before)} -> {value(change.after)}"
+            )
     return lines
 
 
@@ -181,7 +194,9 @@ def _md_changes(action: Action) -> str:
     if action.op is Op.CREATE:
         return "new"
     parts = [
-        f"`{_md(c.path)}`: `{_md(value(c.before))}` → `{_md(value(c.after))}`"
+        f"`{_md(member)}`"
+        if action.kind is Kind.PROFILE_MEMBERS and (member := _member_change(c))
+        else f"`{_md(c.path)}`: `{_md(value(c.before))}` → `{_md(value(c.after))}`"
         for c in action.changes
     ]
     if action.reason:

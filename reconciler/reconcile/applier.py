@@ -26,6 +26,7 @@ from ..kinds import Kind
 from ..manifests.manifest import Manifest
 from . import planner
 from .live import LiveObject, LiveState, ReadClient, fetch
+from .members_apply import ASSIGN, REMOVE, MembersClient, MembersRefused, MemberWrites, step_names
 from .normalize import JSON
 from .plan import WRITE_OPS, Action, Op, Plan
 from .report import ApplyResult, StepResult, write_report
@@ -41,7 +42,7 @@ T = TypeVar("T")
 UNCERTAIN_CREATE_ATTEMPTS = 3
 
 
-class WriteClient(ReadClient, Protocol):
+class WriteClient(ReadClient, MembersClient, Protocol):
     """The part of `reconciler.client.GenesysClient` that apply uses."""
 
     def create_external_metric(self, body: JSON) -> JSON: ...
@@ -101,6 +102,9 @@ class _Applier:
             self.ids[("division", str(division.get("name")))] = str(division.get("id"))
         if lookup.home_division and live.home_division:
             self.ids[("division", lookup.home_division)] = str(live.home_division.get("id"))
+        names = {str(p.get("id")): str(p.get("name")) for p in live.profiles or []}
+        declared = {profile.name for profile in manifest.resources.profiles}
+        self.members = MemberWrites(client, live.directory(), names, declared)
 
     # helpers
 
@@ -171,6 +175,11 @@ class _Applier:
                 is_activation = step.name in ("activate", "deactivate")
                 deferred = is_activation and action.op is not Op.DEACTIVATE
                 (activation if deferred else main).append(step)
+        # Every profile's member removals before any assignment: a user can move between them.
+        members = [step for step in main if step.action.kind is Kind.PROFILE_MEMBERS]
+        if members:
+            at, main = main.index(members[0]), [s for s in main if s not in members]
+            main[at:at] = sorted(members, key=lambda step: step.name == ASSIGN)
         # Activation after every profile metric, before achievements and removals.
         cut = next(
             (
@@ -319,6 +328,18 @@ class _Applier:
 
         return [_Step(action, "disable", run)]
 
+    def _profile_members_update(self, action: Action) -> list[_Step]:
+        def step(name: str, write: Callable[[str, Action], None]) -> _Step:
+            def run() -> str:
+                profile_id = self.id_of(Kind.PROFILE.value, action.name)
+                write(profile_id, action)
+                return profile_id
+
+            return _Step(action, name, run)
+
+        writes = {REMOVE: self.members.remove, ASSIGN: self.members.assign}
+        return [step(name, writes[name]) for name in step_names(action)]
+
     # achievements
 
     def _achievement_create(self, action: Action) -> list[_Step]:
@@ -368,11 +389,11 @@ def phases(steps: list[_Step]) -> list[list[list[_Step]]]:
     phase), so they run concurrently; one action's own steps (delete, then create) stay in order.
     """
     result: list[list[list[_Step]]] = []
-    last_key: tuple[Kind, bool, bool] | None = None
+    last_key: tuple[Kind, bool, bool, bool] | None = None
     for step in steps:
         removal = step.action.op is Op.DEACTIVATE
         activation = step.name in ("activate", "deactivate") and not removal
-        key = (step.action.kind, removal, activation)
+        key = (step.action.kind, removal, activation, step.name == ASSIGN)
         if key != last_key:
             result.append([])
             last_key = key
@@ -413,7 +434,7 @@ def execute(
             step.result.status = "unknown"  # until the write answers
             try:
                 step.result.live_id = step.run()
-            except (_Failed, ApiError) as error:
+            except (_Failed, ApiError, MembersRefused) as error:
                 step.result.status = "failed"
                 step.result.error = str(error)
                 stop.set()
