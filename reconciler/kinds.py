@@ -18,6 +18,7 @@ class Kind(StrEnum):
     EXTERNAL_METRIC = "externalMetric"
     PROFILE = "profile"
     PROFILE_METRIC = "profileMetric"
+    PROFILE_MEMBERS = "profileMembers"  # named after its profile
     ACHIEVEMENT = "achievement"
 
 

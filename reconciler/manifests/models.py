@@ -95,6 +95,8 @@ class Operator(StrEnum):
 #: newline in it (easy to miss in YAML) would never match what Genesys shows.
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME_PATTERN)]
+#: A user's e-mail as Genesys stores it: one @, no spaces. Matched case-insensitively.
+Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 def _not_a_boolean(value: object) -> object:
@@ -193,6 +195,18 @@ class ProfileMetric(_Camel):
         return self.external_metric or self.native_metric or ""
 
 
+class Members(_Strict):
+    """A profile's exact member set: users by e-mail plus the members of Genesys groups.
+
+    Resolved against the org at plan time; absent on a profile means membership is not managed.
+    """
+
+    users: tuple[Email, ...] = Field(default=(), description="Users by e-mail address.")
+    groups: tuple[Name, ...] = Field(
+        default=(), description="Genesys group names; their direct members are included."
+    )
+
+
 class Profile(_Camel):
     """A gamification performance profile (`/api/v2/gamification/profiles`)."""
 
@@ -208,6 +222,9 @@ class Profile(_Camel):
     max_leaderboard_rank_size: PositiveInt32 = 25
     active: bool = True
     metrics: tuple[ProfileMetric, ...] = Field(default=(), max_length=50)
+    members: Members | None = Field(
+        default=None, description="The exact member set; absent, membership is not managed."
+    )
 
 
 # --- achievements (seed 001) -------------------------------------------------------------------

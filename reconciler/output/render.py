@@ -122,6 +122,13 @@ class _Painter:
         return click.style(text, fg=_COLOUR[op], bold=bold)
 
 
+def _member_change(change: FieldChange) -> str | None:
+    """A profile member added or removed reads `+ e-mail` / `- e-mail`, not `None -> e-mail`."""
+    if change.path != "members":
+        return None
+    return f"+ {change.after}" if change.before is None else f"- {change.before}"
+
+
 def _text_action(action: Action, paint: _Painter) -> list[str]:
     where = f"  ({action.source})" if action.source else ""
     header = f"  # {action.kind.value} {value(action.name)} {_verb(action)}{where}"
@@ -143,7 +150,11 @@ def _text_action(action: Action, paint: _Painter) -> list[str]:
         forces = ("unit", "unitDefinition") if action.op is Op.REPLACE else ()
         for change in action.changes:
             note = "   # forces replacement" if change.path in forces else ""
-            lines += [paint(line, Op.UPDATE) for line in _change_lines(change, note)]
+            member = _member_change(change) if action.kind is Kind.PROFILE_MEMBERS else None
+            if member:
+                lines.append(paint(f"      {member}", Op.UPDATE))
+            else:
+                lines += [paint(line, Op.UPDATE) for line in _change_lines(change, note)]
         lines.append("    }")
     else:
         lines.append(paint(f"{symbol:>3} {action.kind.value} {value(action.name)}", action.op))
@@ -189,7 +200,11 @@ def _listing(
             + f"{ident}{reason}"
         )
         for change in action.changes:
-            lines += _change_lines(change, labels=labels)
+            member = _member_change(change) if action.kind is Kind.PROFILE_MEMBERS else None
+            if member:
+                lines.append(f"      {member}")
+            else:
+                lines += _change_lines(change, labels=labels)
     return lines
 
 
@@ -242,7 +257,9 @@ def _md_changes(action: Action, labels: tuple[str, str] = ("", "")) -> str:
         return "missing live" if labels[0] else "new"
     live, manifest = (f"{label} " if label else "" for label in labels)
     parts = [
-        f"`{_md(c.path)}`: {live}`{_md(value(c.before))}` → {manifest}`{_md(value(c.after))}`"
+        f"`{_md(member)}`"
+        if action.kind is Kind.PROFILE_MEMBERS and (member := _member_change(c))
+        else f"`{_md(c.path)}`: {live}`{_md(value(c.before))}` → {manifest}`{_md(value(c.after))}`"
         for c in action.changes
     ]
     if action.reason:

@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,15 +26,17 @@ from ..kinds import Kind
 from ..manifests.manifest import Manifest
 from . import planner
 from .live import LiveObject, LiveState, fetch
+from .members_apply import ASSIGN, REMOVE, MembersRefused, MemberWrites, step_names
 from .normalize import JSON
 from .plan import WRITE_OPS, Action, Op, Plan
 from .progress import Progress
-from .report import ApplyResult, StepResult, blocked_steps, write_report
+from .report import ApplyResult, blocked_steps, write_report
 from .resources.achievements import achievement_body
 from .resources.external_metrics import external_metric_body, external_metric_patch
 from .resources.profile_metrics import disable_metric_body, profile_metric_body
 from .resources.profiles import profile_create_body, profile_put_body
 from .saved_plan import check_saved_plan, refuse_replacements
+from .steps import Step, StepFailed, phases
 from .targets import Target, select
 from .write_client import WriteClient
 
@@ -57,21 +58,6 @@ UNCERTAIN_CREATE_ATTEMPTS = 3
 # --- execution -----------------------------------------------------------------------------
 
 
-class _Failed(Exception):
-    """Internal: a step failed; the message is what the report says."""
-
-
-@dataclass
-class _Step:
-    action: Action
-    name: str
-    run: Callable[[], str | None]  # returns the live id it produced or acted on
-    result: StepResult = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.result = StepResult(self.action.address, self.action.op, self.name)
-
-
 class _Applier:
     def __init__(self, plan: Plan, live: LiveState, manifest: Manifest, client: WriteClient):
         self.plan = plan
@@ -88,6 +74,9 @@ class _Applier:
             self.ids[("division", str(division.get("name")))] = str(division.get("id"))
         if lookup.home_division and live.home_division:
             self.ids[("division", lookup.home_division)] = str(live.home_division.get("id"))
+        names = {str(p.get("id")): str(p.get("name")) for p in live.profiles or []}
+        declared = {profile.name for profile in manifest.resources.profiles}
+        self.members = MemberWrites(client, live.directory(), names, declared)
 
     # helpers
 
@@ -95,13 +84,13 @@ class _Applier:
         for obj in self.index.get((action.kind, action.name), []):
             if obj.id == action.live_id:
                 return obj
-        raise _Failed(f"live object {action.live_id} is no longer in the org; run plan again")
+        raise StepFailed(f"live object {action.live_id} is no longer in the org; run plan again")
 
     def id_of(self, kind: str, name: str) -> str:
         try:
             return self.ids[(kind, name)]
         except KeyError:
-            raise _Failed(f"no id for {kind} {name!r}: it was not created") from None
+            raise StepFailed(f"no id for {kind} {name!r}: it was not created") from None
 
     def measured(self, desired: Mapping[str, Any]) -> tuple[str, str]:
         if desired.get("externalMetric"):
@@ -128,7 +117,7 @@ class _Applier:
                 if len(existing) == 1:
                     return existing[0]
                 if len(existing) > 1:
-                    raise _Failed(
+                    raise StepFailed(
                         f"{len(existing)} objects named {name!r} exist after a lost "
                         "response; resolve the duplicate by hand"
                     ) from error
@@ -146,9 +135,9 @@ class _Applier:
 
     # steps per kind
 
-    def steps(self) -> list[_Step]:
-        main: list[_Step] = []
-        activation: list[_Step] = []
+    def steps(self) -> list[Step]:
+        main: list[Step] = []
+        activation: list[Step] = []
         for action in self.plan.actions:
             if action.op not in WRITE_OPS:
                 continue
@@ -158,6 +147,11 @@ class _Applier:
                 is_activation = step.name in ("activate", "deactivate")
                 deferred = is_activation and action.op is not Op.DEACTIVATE
                 (activation if deferred else main).append(step)
+        # Every profile's member removals before any assignment: a user can move between them.
+        members = [step for step in main if step.action.kind is Kind.PROFILE_MEMBERS]
+        if members:
+            at, main = main.index(members[0]), [s for s in main if s not in members]
+            main[at:at] = sorted(members, key=lambda step: step.name == ASSIGN)
         # Activation after every profile metric, before achievements and removals.
         cut = next(
             (
@@ -171,7 +165,7 @@ class _Applier:
 
     # external metrics
 
-    def _external_metric_create(self, action: Action) -> list[_Step]:
+    def _external_metric_create(self, action: Action) -> list[Step]:
         desired = action.desired or {}
 
         def run() -> str:
@@ -183,35 +177,35 @@ class _Applier:
             self.ids[(Kind.EXTERNAL_METRIC.value, action.name)] = str(created["id"])
             return str(created["id"])
 
-        return [_Step(action, "create", run)]
+        return [Step(action, "create", run)]
 
-    def _external_metric_update(self, action: Action) -> list[_Step]:
+    def _external_metric_update(self, action: Action) -> list[Step]:
         def run() -> str:
             assert action.live_id is not None
             self.client.patch_external_metric(action.live_id, external_metric_patch(action))
             return action.live_id
 
-        return [_Step(action, "update", run)]
+        return [Step(action, "update", run)]
 
-    def _external_metric_replace(self, action: Action) -> list[_Step]:
+    def _external_metric_replace(self, action: Action) -> list[Step]:
         def delete() -> str:
             assert action.live_id is not None
             self.delete(lambda: self.client.delete_external_metric(str(action.live_id)))
             return action.live_id
 
-        return [_Step(action, "delete", delete), *self._external_metric_create(action)]
+        return [Step(action, "delete", delete), *self._external_metric_create(action)]
 
-    def _external_metric_deactivate(self, action: Action) -> list[_Step]:
+    def _external_metric_deactivate(self, action: Action) -> list[Step]:
         def run() -> str:
             assert action.live_id is not None
             self.delete(lambda: self.client.delete_external_metric(str(action.live_id)))
             return action.live_id
 
-        return [_Step(action, "delete", run)]
+        return [Step(action, "delete", run)]
 
     # profiles
 
-    def _activation(self, action: Action, active: bool) -> _Step:
+    def _activation(self, action: Action, active: bool) -> Step:
         def run() -> str:
             profile_id = self.id_of(Kind.PROFILE.value, action.name)
             if active:
@@ -220,9 +214,9 @@ class _Applier:
                 self.client.deactivate_profile(profile_id)
             return profile_id
 
-        return _Step(action, "activate" if active else "deactivate", run)
+        return Step(action, "activate" if active else "deactivate", run)
 
-    def _profile_create(self, action: Action) -> list[_Step]:
+    def _profile_create(self, action: Action) -> list[Step]:
         desired = action.desired or {}
 
         def run() -> str:
@@ -237,12 +231,12 @@ class _Applier:
             self.ids[(Kind.PROFILE.value, action.name)] = str(created["id"])
             return str(created["id"])
 
-        steps = [_Step(action, "create", run)]
+        steps = [Step(action, "create", run)]
         if desired.get("active"):
             steps.append(self._activation(action, True))
         return steps
 
-    def _profile_update(self, action: Action) -> list[_Step]:
+    def _profile_update(self, action: Action) -> list[Step]:
         desired = action.desired or {}
         paths = {change.path.split(".")[0].split("[")[0] for change in action.changes}
         steps = []
@@ -253,22 +247,22 @@ class _Applier:
                 self.client.update_profile(live.id, profile_put_body(desired, live.raw))
                 return live.id
 
-            steps.append(_Step(action, "update", run))
+            steps.append(Step(action, "update", run))
         if "active" in paths:
             steps.append(self._activation(action, bool(desired.get("active"))))
         return steps
 
-    def _profile_deactivate(self, action: Action) -> list[_Step]:
+    def _profile_deactivate(self, action: Action) -> list[Step]:
         def run() -> str:
             assert action.live_id is not None
             self.client.deactivate_profile(action.live_id)
             return action.live_id
 
-        return [_Step(action, "deactivate", run)]
+        return [Step(action, "deactivate", run)]
 
     # profile metrics
 
-    def _profile_metric_create(self, action: Action) -> list[_Step]:
+    def _profile_metric_create(self, action: Action) -> list[Step]:
         desired = action.desired or {}
 
         def run() -> str:
@@ -281,9 +275,9 @@ class _Applier:
             )
             return str(created["id"])
 
-        return [_Step(action, "create", run)]
+        return [Step(action, "create", run)]
 
-    def _profile_metric_update(self, action: Action) -> list[_Step]:
+    def _profile_metric_update(self, action: Action) -> list[Step]:
         desired = action.desired or {}
 
         def run() -> str:
@@ -293,9 +287,9 @@ class _Applier:
             self.client.update_profile_metric(profile_id, live.id, body)
             return live.id
 
-        return [_Step(action, "update", run)]
+        return [Step(action, "update", run)]
 
-    def _profile_metric_deactivate(self, action: Action) -> list[_Step]:
+    def _profile_metric_deactivate(self, action: Action) -> list[Step]:
         def run() -> str:
             live = self.live_object(action)
             profile_id = str(live.raw.get("performanceProfileId") or "")
@@ -304,11 +298,23 @@ class _Applier:
             self.client.update_profile_metric(profile_id, live.id, disable_metric_body(live.raw))
             return live.id
 
-        return [_Step(action, "disable", run)]
+        return [Step(action, "disable", run)]
+
+    def _profile_members_update(self, action: Action) -> list[Step]:
+        def step(name: str, write: Callable[[str, Action], None]) -> Step:
+            def run() -> str:
+                profile_id = self.id_of(Kind.PROFILE.value, action.name)
+                write(profile_id, action)
+                return profile_id
+
+            return Step(action, name, run)
+
+        writes = {REMOVE: self.members.remove, ASSIGN: self.members.assign}
+        return [step(name, writes[name]) for name in step_names(action)]
 
     # achievements
 
-    def _achievement_create(self, action: Action) -> list[_Step]:
+    def _achievement_create(self, action: Action) -> list[Step]:
         desired = action.desired or {}
 
         def run() -> str:
@@ -321,9 +327,9 @@ class _Applier:
             )
             return str(created["id"])
 
-        return [_Step(action, "create", run)]
+        return [Step(action, "create", run)]
 
-    def _achievement_update(self, action: Action) -> list[_Step]:
+    def _achievement_update(self, action: Action) -> list[Step]:
         desired = action.desired or {}
 
         def run() -> str:
@@ -333,42 +339,19 @@ class _Applier:
             self.client.update_achievement(action.live_id, body)
             return action.live_id
 
-        return [_Step(action, "update", run)]
+        return [Step(action, "update", run)]
 
-    def _achievement_deactivate(self, action: Action) -> list[_Step]:
+    def _achievement_deactivate(self, action: Action) -> list[Step]:
         def run() -> str:
             assert action.live_id is not None
             self.delete(lambda: self.client.delete_achievement(str(action.live_id)))
             return action.live_id
 
-        return [_Step(action, "delete", run)]
+        return [Step(action, "delete", run)]
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def phases(steps: list[_Step]) -> list[list[list[_Step]]]:
-    """Consecutive steps of one kind and stage, grouped per action.
-
-    Actions inside a phase do not depend on each other (their dependencies ran in an earlier
-    phase), so they run concurrently; one action's own steps (delete, then create) stay in order.
-    """
-    result: list[list[list[_Step]]] = []
-    last_key: tuple[Kind, bool, bool] | None = None
-    for step in steps:
-        removal = step.action.op is Op.DEACTIVATE
-        activation = step.name in ("activate", "deactivate") and not removal
-        key = (step.action.kind, removal, activation)
-        if key != last_key:
-            result.append([])
-            last_key = key
-        groups = result[-1]
-        if groups and groups[-1][0].action is step.action:
-            groups[-1].append(step)
-        else:
-            groups.append([step])
-    return result
 
 
 def execute(
@@ -396,7 +379,7 @@ def execute(
     if progress is not None:
         progress.begin(len(steps))
 
-    def run(group: list[_Step]) -> None:
+    def run(group: list[Step]) -> None:
         for step in group:
             if stop.is_set():
                 return
@@ -406,7 +389,7 @@ def execute(
             began = time.monotonic()
             try:
                 step.result.live_id = step.run()
-            except (_Failed, ApiError) as error:
+            except (StepFailed, ApiError, MembersRefused) as error:
                 step.result.status = "failed"
                 step.result.error = str(error)
                 stop.set()

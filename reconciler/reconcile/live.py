@@ -23,6 +23,7 @@ from . import normalize
 from .normalize import JSON
 from .resources.achievements import live_achievement
 from .resources.external_metrics import live_external_metric
+from .resources.profile_members import Directory, live_members
 from .resources.profile_metrics import live_profile_metric, profile_metric_name
 from .resources.profiles import live_profile
 
@@ -43,6 +44,10 @@ class ReadClient(Protocol):
     def list_achievements(self) -> list[JSON]: ...
     @property
     def achievements_path(self) -> str: ...
+    def list_users(self) -> list[JSON]: ...
+    def list_groups(self) -> list[JSON]: ...
+    def list_group_members(self, group_id: str) -> list[JSON]: ...
+    def list_profile_members(self, profile_id: str) -> list[JSON]: ...
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,14 @@ class LiveState:
     achievements: list[JSON] | None = None
     #: The achievements path the org answered 404 to (it has no such API); None when it answered.
     achievements_missing: str | None = None
+    # Read only when a declared profile has `members:`.
+    users: list[JSON] | None = None
+    groups: list[JSON] = field(default_factory=list)
+    group_members: dict[str, list[JSON]] = field(default_factory=dict)  # group id -> users
+    profile_members: dict[str, list[JSON]] = field(default_factory=dict)  # profile id -> refs
+
+    def directory(self) -> Directory:
+        return Directory.build(self.users or [], self.groups, self.group_members)
 
     def lookup(self, manifest: Manifest | None = None) -> normalize.Lookup:
         objective_types: dict[str, ObjectiveType] = {}
@@ -105,6 +118,7 @@ class LiveState:
                 LiveObject(str(raw.get("id")), raw, normalized)
             )
 
+        directory: Directory | None = None
         for raw in self.external_metrics or []:
             add(
                 Kind.EXTERNAL_METRIC,
@@ -119,6 +133,12 @@ class LiveState:
                 form = live_profile_metric(profile_name, metric, lookup)
                 address = profile_metric_name(profile_name, str(metric.get("name")))
                 add(Kind.PROFILE_METRIC, address, metric, form)
+            if str(raw.get("id")) in self.profile_members:
+                if directory is None:
+                    directory = self.directory()
+                refs = self.profile_members[str(raw.get("id"))]
+                members = {"id": raw.get("id"), "members": refs}
+                add(Kind.PROFILE_MEMBERS, profile_name, members, live_members(refs, directory))
         for raw in self.achievements or []:
             add(
                 Kind.ACHIEVEMENT,
@@ -136,6 +156,8 @@ class LiveState:
             kinds.update({Kind.PROFILE, Kind.PROFILE_METRIC})
         if self.achievements is not None:
             kinds.add(Kind.ACHIEVEMENT)
+        if self.users is not None:
+            kinds.add(Kind.PROFILE_MEMBERS)
         return frozenset(kinds)
 
 
@@ -167,6 +189,8 @@ def declared_kinds(manifest: Manifest) -> frozenset[Kind]:
         kinds.update({Kind.PROFILE, Kind.PROFILE_METRIC})
     if resources.achievements and manifest.environment.manages_achievements:
         kinds.add(Kind.ACHIEVEMENT)
+    if any(profile.members is not None for profile in resources.profiles):
+        kinds.add(Kind.PROFILE_MEMBERS)
     return frozenset(kinds)
 
 
@@ -212,6 +236,10 @@ def fetch(
         reads["metric_definitions"] = client.list_metric_definitions
     if Kind.ACHIEVEMENT in wanted and manifest.environment.manages_achievements:
         reads["achievements"] = lambda: _achievements_or_missing(client)
+    managed = {p.name: p.members for p in manifest.resources.profiles if p.members is not None}
+    if Kind.PROFILE_MEMBERS in wanted and managed:
+        reads["users"] = client.list_users
+        reads["groups"] = client.list_groups
     names = list(reads)
     results = client.map(lambda name: reads[name](), names)
     state = LiveState(**dict(zip(names, results, strict=True)))
@@ -222,4 +250,12 @@ def fetch(
         ids = [str(p["id"]) for p in state.profiles if all_profiles or p.get("name") in declared]
         metrics = client.map(client.list_profile_metrics, ids)
         state.profile_metrics = dict(zip(ids, metrics, strict=True))
+    if state.users is not None:
+        ids = [str(p["id"]) for p in state.profiles or [] if p.get("name") in managed]
+        members = client.map(client.list_profile_members, ids)
+        state.profile_members = dict(zip(ids, members, strict=True))
+        named = {group for members_of in managed.values() for group in members_of.groups}
+        group_ids = [str(g["id"]) for g in state.groups if g.get("name") in named]
+        found = client.map(client.list_group_members, group_ids)
+        state.group_members = dict(zip(group_ids, found, strict=True))
     return state

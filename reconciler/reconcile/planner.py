@@ -28,6 +28,7 @@ from ..manifests.manifest import Manifest
 from ..manifests.models import Achievement, Profile
 from . import normalize
 from .live import LiveObject, LiveState, declared_kinds, fingerprint
+from .members_plan import plan_members
 from .plan import WRITE_OPS, Action, FieldChange, Op, Plan
 from .reasons import REMOVAL, REMOVED, no_achievements_api, notes
 from .resources.achievements import desired_achievement
@@ -455,6 +456,10 @@ def plan(manifest: Manifest, live: LiveState, *, allow_replace: bool = False) ->
     planner = _Planner(manifest, live, allow_replace or manifest.environment.policy.allow_replace)
     planner.external_metrics()
     planner.profiles()
+    blocked = {a.name for a in planner.actions if a.kind is Kind.PROFILE and a.op is Op.BLOCKED}
+    planner.actions += plan_members(
+        manifest, live, planner.index, blocked_profiles=blocked, protected=planner.protected
+    )
     planner.achievements()
     actions = tuple(sorted(planner.actions, key=execution_key))
     return Plan(

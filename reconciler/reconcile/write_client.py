@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from .live import ReadClient
+from .members_apply import MembersClient
 from .normalize import JSON
 
 
-class WriteClient(ReadClient, Protocol):
+class WriteClient(ReadClient, MembersClient, Protocol):
     """The part of `reconciler.client.GenesysClient` that apply uses."""
 
     def create_external_metric(self, body: JSON) -> JSON: ...

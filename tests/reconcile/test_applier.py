@@ -20,6 +20,7 @@ from reconciler.reconcile.resources.achievements import achievement_body
 from reconciler.reconcile.resources.external_metrics import external_metric_patch
 from reconciler.reconcile.resources.profile_metrics import objective_body
 from reconciler.reconcile.resources.profiles import profile_put_body
+from reconciler.reconcile.steps import phases
 
 
 def test_profile_put_keeps_the_live_metric_order() -> None:
@@ -141,13 +142,14 @@ def test_phases_run_kinds_in_order_and_keep_one_actions_steps_together() -> None
         live = fetch(client, manifest)
     planned = plan(manifest, live)
     steps = applier._Applier(planned, live, manifest, client).steps()
-    order = [(s.action.kind, s.name) for group in applier.phases(steps) for s in group[0][:1]]
+    order = [(s.action.kind, s.name) for group in phases(steps) for s in group[0][:1]]
     kinds = [kind for kind, _ in order]
     assert kinds == [
         Kind.EXTERNAL_METRIC,
         Kind.PROFILE,
         Kind.PROFILE_METRIC,
+        Kind.PROFILE_MEMBERS,  # local manages Sales Agents' members
         Kind.PROFILE,  # activation, after the metrics exist
         Kind.ACHIEVEMENT,
     ]
-    assert order[3][1] == "activate"
+    assert order[4][1] == "activate"

@@ -25,6 +25,7 @@ EXPECTED = {
     "environments/base/profiles.yaml",
     "environments/dev/environment.yaml",
     "environments/local/environment.yaml",
+    "environments/local/members.yaml",
     "environments/prod/environment.yaml",
     "environments/prod/targets.yaml",
     "environments/staging/environment.yaml",
@@ -52,7 +53,7 @@ def made(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     repo = tmp_path / "gamification"
     code, out, err = _run(capsys, "init", str(repo))
     assert code == ExitCode.OK, err
-    assert f"Created a manifests repository in {repo} (18 files)" in out
+    assert f"Created a manifests repository in {repo} (19 files)" in out
     return repo
 
 
