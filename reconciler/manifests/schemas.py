@@ -41,9 +41,7 @@ NAMED = frozenset({"ExternalMetric", "Profile", "ProfileMetric", "Achievement"})
 #: Items of lists an overlay replaces whole (zones, reporting intervals): declared in full.
 REPLACED = frozenset({"Zone", "ReportingInterval"})
 #: Mappings an overlay merges deeply: any of their fields may be left out.
-MERGED = frozenset(
-    {"Target", "Trigger", "Notifications", "EmailChannel", "PushChannel", "Members"}
-)
+MERGED = frozenset({"Target", "Trigger", "Notifications", "EmailChannel", "PushChannel", "Members"})
 
 MODELINE = "# yaml-language-server: $schema="
 
