@@ -297,6 +297,135 @@ CASES = [
         [(Op.UPDATE, ACH, "First win")],
         changes={"First win": [("trigger.metric", "<unknown metric em-1>", "Revenue")]},
     ),
+    Case(
+        "profile metric precision and time display unit changed: update",
+        manifest(
+            profiles=(sales(revenue_metric(precision=4, time_display_unit="Minutes")),),
+            external_metrics=(revenue(),),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.UPDATE, PM, "Sales floor/Revenue")],
+        changes={
+            "Sales floor/Revenue": [("precision", 2, 4), ("timeDisplayUnit", "None", "Minutes")]
+        },
+    ),
+    Case(
+        "removals allowed: an undeclared external metric the manifests point at stays",
+        manifest(
+            external_metrics=(revenue(),),
+            profiles=(sales(revenue_metric(), revenue_metric(name="Old", external_metric="Old")),),
+            allow_removals=True,
+        ),
+        live(
+            [live_revenue(), live_revenue("em-9", name="Old"), live_revenue("em-8", name="Gone")],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric()]},
+        ),
+        # A profile metric may measure a live external metric no manifest declares.
+        [
+            (Op.UNMANAGED, EM, "Old"),
+            (Op.CREATE, PM, "Sales floor/Old"),
+            (Op.DEACTIVATE, EM, "Gone"),
+        ],
+    ),
+    Case(
+        "removals allowed: an undeclared external metric a trigger watches stays",
+        manifest(
+            external_metrics=(revenue(),),
+            achievements=(wins(trigger={"metric": "Old", "operator": "GTE", "value": 1}),),
+            allow_removals=True,
+        ),
+        live([live_revenue(), live_revenue("em-9", name="Old")], achievements=[]),
+        [(Op.UNMANAGED, EM, "Old"), (Op.CREATE, ACH, "First win")],
+    ),
+    Case(
+        "what a profile metric measures cannot change: external to another external",
+        manifest(
+            external_metrics=(revenue(), revenue(name="Calls won", unit="Number")),
+            profiles=(sales(revenue_metric(external_metric="Calls won")),),
+        ),
+        live(
+            [live_revenue(), live_revenue("em-2", name="Calls won", unit="Number")],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric()]},
+        ),
+        [(Op.BLOCKED, PM, "Sales floor/Revenue")],
+        changes={"Sales floor/Revenue": [("externalMetric", "Revenue", "Calls won")]},
+        reasons={"Sales floor/Revenue": "the metric a profile metric measures cannot be changed"},
+    ),
+    Case(
+        "what a profile metric measures cannot change: external to native, with another change",
+        manifest(
+            external_metrics=(revenue(),),
+            profiles=(
+                sales(
+                    revenue_metric(
+                        external_metric=None, native_metric="Average Handle Time", precision=0
+                    )
+                ),
+            ),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.BLOCKED, PM, "Sales floor/Revenue")],
+        changes={
+            "Sales floor/Revenue": [
+                ("externalMetric", "Revenue", None),
+                ("nativeMetric", None, "Average Handle Time"),
+                ("precision", 2, 0),
+            ]
+        },
+        reasons={"Sales floor/Revenue": "cannot be changed"},
+    ),
+    Case(
+        "a division change with another change is still blocked",
+        manifest(profiles=(sales(division="Sales", description="New"),), external_metrics=()),
+        live([], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.BLOCKED, PR, "Sales floor"), (Op.BLOCKED, PM, "Sales floor/Revenue")],
+        reasons={
+            "Sales floor": "cannot move to another division",
+            "Sales floor/Revenue": "external metric 'Revenue' not found in the org",
+        },
+    ),
+    Case(
+        "a live division given by id only is the division of that id",
+        manifest(profiles=(sales(),), external_metrics=(revenue(),)),
+        live(
+            [live_revenue()],
+            [live_sales(division={"id": "div-home"})],
+            {"pr-1": [live_revenue_metric()]},
+        ),
+        [],
+    ),
+    Case(
+        "a metric name several live metrics share blocks what measures it",
+        manifest(
+            profiles=(sales(revenue_metric(name="Dup", external_metric="Dup")),),
+            achievements=(
+                wins(trigger={"metric": "Average Handle Time", "operator": "LT", "value": 1}),
+            ),
+        ),
+        live(
+            [
+                live_revenue("em-1", name="Dup"),
+                live_revenue("em-2", name="Dup"),
+                live_revenue("em-3", name="Average Handle Time"),
+            ],
+            [live_sales()],
+            {"pr-1": []},
+            [],
+        ),
+        [
+            (Op.UNMANAGED, EM, "Average Handle Time"),
+            (Op.UNMANAGED, EM, "Dup"),
+            (Op.UNMANAGED, EM, "Dup"),
+            (Op.BLOCKED, PM, "Sales floor/Dup"),
+            (Op.BLOCKED, ACH, "First win"),
+        ],
+        reasons={
+            "Sales floor/Dup": "ambiguous name: 2 live metrics are named 'Dup'",
+            "First win": "trigger: ambiguous name: 2 live metrics",
+        },
+    ),
 ]
 
 
