@@ -534,4 +534,4 @@ def test_changes_come_out_by_day_then_user() -> None:
         (D("2026-11-27"), "u-ana", "new", 1),
         (D("2026-11-27"), "u-bo", "new", 1),
     ]
-    assert ZERO == Entry(Decimal(0), 1)
+    assert Entry(Decimal(0), 1) == ZERO
