@@ -40,8 +40,7 @@ DEFAULT_TESTS: dict[str, list[str]] = {
     "reconciler/push/zones.py": ["tests/push/test_pure.py"],
 }
 
-SKIPPED = [".git", ".venv", "__pycache__", ".*_cache", ".reconciler", ".gitlab-ci-local"]
-SKIPPED += ["*.egg-info", "node_modules"]
+SKIPPED = [".git", ".venv", "__pycache__", ".*_cache", ".gitlab-ci-local", "node_*", "*.egg-info"]
 
 COMPARE: dict[type[ast.cmpop], list[type[ast.cmpop]]] = {
     ast.Eq: [ast.NotEq], ast.NotEq: [ast.Eq], ast.Is: [ast.IsNot], ast.IsNot: [ast.Is],
@@ -155,9 +154,11 @@ def _ignored(node: object) -> bool:
 def sites(tree: ast.AST, qual: str = "<module>", text: bool = True) -> Iterator[Site]:
     """Every mutation of `tree`, in a deterministic order (the same for every fresh parse).
 
-    Text is data (a zone label, a JSON key) except in messages: f-strings and raised errors.
+    Text is data (a zone label, a JSON key) except in messages (f-strings, raised errors) and
+    in `Literal[...]` type aliases, which nothing reads at run time.
     """
-    text = text and not isinstance(tree, ast.JoinedStr | ast.Raise)
+    literal = isinstance(tree, ast.Subscript) and ast.unparse(tree.value).endswith("Literal")
+    text = text and not literal and not isinstance(tree, ast.JoinedStr | ast.Raise)
     yield from _expression_sites(tree, qual, text)
     if isinstance(tree, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         qual = tree.name if qual == "<module>" else f"{qual}.{tree.name}"

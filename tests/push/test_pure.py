@@ -535,3 +535,24 @@ def test_changes_come_out_by_day_then_user() -> None:
         (D("2026-11-27"), "u-bo", "new", 1),
     ]
     assert Entry(Decimal(0), 1) == ZERO
+
+
+class DirectUsersWfm(FakeWfm):
+    """A listing of users directly (no management units), one user in two units."""
+
+    def list_business_unit_users(self, bu_id: str) -> list[dict[str, Any]]:
+        return {
+            "bu-ny": [{"id": "ny1"}, {"name": "no id"}, {"id": "both"}],
+            "bu-in": [{"users": [{"id": "in1"}, {"name": "no id"}]}, {"id": "both"}],
+        }[bu_id]
+
+
+def test_zones_from_a_listing_of_users_directly_and_the_first_unit_wins() -> None:
+    assert fetch_user_zones(DirectUsersWfm()) == {
+        "ny1": "America/New_York",
+        "both": "America/New_York",
+        "in1": "Asia/Kolkata",
+    }
+    zones = ZoneMap(fetch_user_zones(DirectUsersWfm()), "UTC")
+    assert zones.has_unit("in1") and not zones.has_unit("nobody")
+    assert zones.for_user("nobody").key == "UTC"
