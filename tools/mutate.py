@@ -104,8 +104,9 @@ def _expression_sites(node: ast.AST, qual: str, text: bool) -> Iterator[Site]:
         new_value = (not value) if isinstance(value, bool) else _bumped(value)
         yield Site(line, qual, f"{value!r} -> {new_value!r}", _set(node, "value", new_value))
     elif isinstance(node, ast.Constant) and isinstance(node.value, str) and text:
-        # Emptied, not wrapped: a test matching part of the text must notice the change.
-        yield Site(line, qual, "string changed", _set(node, "value", "" if node.value else "XX"))
+        # Case swapped: still valid (a label stays non-empty) but no longer matches any part.
+        changed = node.value.swapcase() if node.value.swapcase() != node.value else node.value + "X"
+        yield Site(line, qual, "string changed", _set(node, "value", changed))
     if isinstance(node, ast.If | ast.While | ast.IfExp) and not _is_not(node.test):
         negated = ast.UnaryOp(ast.Not(), node.test)
         yield Site(line, qual, "condition negated", _set(node, "test", negated))
@@ -262,9 +263,8 @@ def mutate_module(
 def report(module: str, results: list[tuple[Site, str]], equivalent: set[str]) -> None:
     counted = [outcome for site, outcome in results if site.key not in equivalent]
     killed = sum(1 for outcome in counted if outcome != "survived")
-    for site, outcome in results:
-        if site.key in equivalent and outcome != "survived":
-            print(f"  note: `{site.key}` is listed as equivalent but a test kills it")
+    for site in (s for s, outcome in results if s.key in equivalent and outcome != "survived"):
+        print(f"  note: `{site.key}` is listed as equivalent but a test kills it")
     score, left = 100.0 * killed / max(1, len(counted)), len(results) - len(counted)
     print(f"{module}: {killed}/{len(counted)} killed = {score:.1f}% ({left} equivalent)")
 
