@@ -215,9 +215,26 @@ def test_cli_seeds_extra_agents(tmp_path: Path) -> None:
         process.stdout.readline()  # listening: the seeded state is written by then
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=10)
+        _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     users = json.loads((tmp_path / "s.json").read_text())["collections"]["users"].values()
     emails = {u["email"] for u in users}
     assert len(emails) == 8 + 12 and "agent.0012@example.com" in emails
     assert main(["emulator", "--agents", "-1"]) == 4
+
+
+def test_sigterm_right_after_start_always_stops_the_emulator(tmp_path: Path) -> None:
+    """SIGTERM landing while the main loop waits must stop it (it once deadlocked now and then:
+    the handler set a threading.Event whose lock the interrupted wait held)."""
+    for attempt in range(20):
+        process = _free_port_process(tmp_path / str(attempt))
+        try:
+            assert process.stdout is not None
+            process.stdout.readline()
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:  # hung: kill it so the test fails cleanly
+                process.kill()
+                process.communicate()
+        assert process.returncode == 0, attempt

@@ -16,6 +16,7 @@ def test_higher_is_better_seed_000_ten_thousand_earns_one_hundred() -> None:
     zones = zones_for(_metric(value=10000, points=100), ObjectiveType.HIGHER_IS_BETTER)
     assert [
         (
+            z.label,
             z.zone_type,
             z.direction_type,
             z.lower_limit_value,
@@ -25,20 +26,27 @@ def test_higher_is_better_seed_000_ten_thousand_earns_one_hundred() -> None:
         )
         for z in zones
     ] == [
-        (ZoneType.GOOD, DirectionType.UP, 0, 10000, 0, 100),
-        (ZoneType.TARGET, DirectionType.UP, 10000, None, 100, 100),
+        ("Below target", ZoneType.GOOD, DirectionType.UP, 0, 10000, 0, 100),
+        ("Target", ZoneType.TARGET, DirectionType.UP, 10000, None, 100, 100),
     ]
 
 
 def test_lower_is_better() -> None:
     zones = zones_for(_metric(value=300, points=50), ObjectiveType.LOWER_IS_BETTER)
     assert [
-        (z.lower_limit_value, z.upper_limit_value, z.lower_limit_points, z.upper_limit_points)
+        (
+            z.label,
+            z.zone_type,
+            z.lower_limit_value,
+            z.upper_limit_value,
+            z.lower_limit_points,
+            z.upper_limit_points,
+        )
         for z in zones
     ] == [
-        (0, 300, 50, 50),
-        (300, 600, 50, 0),
-        (600, None, 0, 0),
+        ("Target", ZoneType.TARGET, 0, 300, 50, 50),
+        ("Above target", ZoneType.GOOD, 300, 600, 50, 0),
+        ("Out", ZoneType.OUT, 600, None, 0, 0),
     ]
     assert {z.direction_type for z in zones} == {DirectionType.DOWN}
 

@@ -14,7 +14,18 @@ import pytest
 from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.push.agents import AgentDirectory, load_mapping
 from reconciler.push.aggregate import Aggregator
-from reconciler.push.changes import MAX_REASONS, ZERO, Window, collect, diff
+from reconciler.push.changes import (
+    MAX_KEPT_ERRORS,
+    MAX_LINES_PER_REASON,
+    MAX_REASONS,
+    OTHER_REASONS,
+    ZERO,
+    Collected,
+    LineGroups,
+    Window,
+    collect,
+    diff,
+)
 from reconciler.push.ledger import Acknowledged, Entry, Ledger
 from reconciler.push.reader import Row, RowError
 from reconciler.push.summary import _groups as summary_groups
@@ -308,3 +319,240 @@ def test_an_unknown_agent_stops_zeroing_because_it_may_be_a_real_agent_misspelt(
         "zeroed",
         "new",
     ]
+
+
+def test_an_empty_aggregate_has_no_days_and_no_rows() -> None:
+    agg = Aggregator()
+    assert agg.days() is None and len(agg) == 0 and agg.rows == 0 and list(agg) == []
+
+
+def test_aggregate_counts_rows_and_iterates_by_day_then_user() -> None:
+    agg = Aggregator()
+    agg.add("u-b", D("2026-11-28"), Decimal(1))
+    agg.add("u-a", D("2026-11-28"), Decimal(2))
+    agg.add("u-b", D("2026-11-27"), Decimal(3), 4)
+    agg.add("u-b", D("2026-11-27"), Decimal(-1))
+    assert agg.rows == 4
+    assert [(key, point.value, point.count) for key, point in agg] == [
+        (("u-b", D("2026-11-27")), Decimal(2), 5),
+        (("u-a", D("2026-11-28")), Decimal(2), 1),
+        (("u-b", D("2026-11-28")), Decimal(1), 1),
+    ]
+    assert agg.points[("u-a", D("2026-11-28"))].count == 1
+    assert agg.days() == (D("2026-11-27"), D("2026-11-28"))
+
+
+def test_window_contains_only_dates_within_and_clips_to_the_overlap() -> None:
+    week = Window(D("2026-11-23"), D("2026-11-29"))
+    assert D("2026-11-23") in week and D("2026-11-29") in week
+    assert D("2026-11-22") not in week and D("2026-11-30") not in week
+    assert "2026-11-25" not in week
+    assert week.clip(None) is None
+    assert week.clip(Window(D("2026-11-20"), D("2026-11-25"))) == Window(
+        D("2026-11-23"), D("2026-11-25")
+    )
+    assert week.clip(Window(D("2026-11-27"), D("2026-12-05"))) == Window(
+        D("2026-11-27"), D("2026-11-29")
+    )
+    assert week.clip(Window(D("2026-11-29"), D("2026-11-29"))) == Window(
+        D("2026-11-29"), D("2026-11-29")
+    )
+    assert week.clip(Window(D("2026-11-30"), D("2026-12-01"))) is None
+    assert str(week) == "2026-11-23 … 2026-11-29"
+    # The API window is counted in UTC: late evening in New York is already the next UTC day.
+    assert Window.api(datetime(2026, 11, 30, 20, tzinfo=NY)).first == D("2026-11-24")
+
+
+def test_line_groups_count_every_row_and_keep_the_first_line_numbers() -> None:
+    groups = LineGroups()
+    assert not groups and groups.total() == 0
+    for line in range(1, MAX_LINES_PER_REASON + 6):
+        groups.add("same reason", line)
+    groups.add("other reason", 99)
+    assert groups and groups.total() == MAX_LINES_PER_REASON + 6
+    count, lines = groups.groups["same reason"]
+    assert count == MAX_LINES_PER_REASON + 5 and lines == list(range(1, MAX_LINES_PER_REASON + 1))
+    assert MAX_LINES_PER_REASON == 20 and MAX_REASONS == 100
+    many = LineGroups()
+    for n in range(MAX_REASONS + 3):
+        many.add(f"reason {n}", n)
+    many.add("reason 0", 500)  # a reason already listed keeps its own group
+    assert len(many.groups) == MAX_REASONS + 1
+    assert many.groups[OTHER_REASONS] == (3, [MAX_REASONS, MAX_REASONS + 1, MAX_REASONS + 2])
+    assert many.groups["reason 0"] == (2, [0, 500])
+
+
+def test_collect_counts_rows_read_aggregated_and_unreadable() -> None:
+    got = collect(
+        [
+            row(2, "bo.chen@example.com", "2026-11-25T10:00:00Z", "10"),
+            row(3, "bo.chen@example.com", "2026-11-25T11:00:00Z", "5", 2),
+            row(4, "nobody@example.com", "2026-11-25T11:00:00Z", "5"),
+            RowError(5, "bad value", "bo.chen@example.com", None),
+            RowError(6, "bad value", "bo.chen@example.com", None),
+        ],
+        AGENTS,
+        ZONES,
+        WINDOW,
+    )
+    assert (got.rows_read, got.points.rows, len(got.points), got.error_count) == (5, 2, 1, 2)
+    assert [error.line for error in got.errors] == [5, 6]
+    assert [(p.value, p.count) for _, p in got.points] == [(Decimal(15), 3)]
+
+
+def test_only_the_first_unreadable_rows_are_kept_but_all_are_counted() -> None:
+    rows = [RowError(n, "bad", "bo.chen@example.com", None) for n in range(MAX_KEPT_ERRORS + 2)]
+    got = collect(rows, AGENTS, ZONES, WINDOW)
+    assert got.error_count == MAX_KEPT_ERRORS + 2 and len(got.errors) == MAX_KEPT_ERRORS
+    assert MAX_KEPT_ERRORS == 1000
+
+
+def test_rows_outside_from_to_are_skipped_and_named_so() -> None:
+    period = Window(D("2026-11-25"), D("2026-11-26"))
+    got = collect(
+        [
+            row(2, "bo.chen@example.com", "2026-11-24T10:00:00Z", "1"),
+            row(3, "bo.chen@example.com", "2026-11-25T10:00:00Z", "2"),
+            row(4, "bo.chen@example.com", "2026-11-27T10:00:00Z", "4"),
+            row(5, "bo.chen@example.com", "2026-10-01T10:00:00Z", "8"),
+            Row(6, "bo.chen@example.com", D("2026-11-26"), Decimal(16), 1),  # a daily row
+        ],
+        AGENTS,
+        ZONES,
+        WINDOW,
+        period,
+    )
+    assert {k: p.value for k, p in got.points} == {
+        ("u-bo", D("2026-11-25")): Decimal(2),
+        ("u-bo", D("2026-11-26")): Decimal(16),
+    }
+    assert got.skipped.groups == {
+        "2026-11-24 is outside --from/--to (2026-11-25 … 2026-11-26)": (1, [2]),
+        "2026-11-27 is outside --from/--to (2026-11-25 … 2026-11-26)": (1, [4]),
+        "2026-10-01 is outside --from/--to (2026-11-25 … 2026-11-26)": (1, [5]),
+    }
+    assert got.covered == period
+    # Inside --from/--to but outside the API window: skipped for that reason instead.
+    wide = collect(
+        [row(2, "bo.chen@example.com", "2026-10-01T10:00:00Z", "8")],
+        AGENTS,
+        ZONES,
+        WINDOW,
+        Window(D("2026-09-01"), D("2026-11-30")),
+    )
+    assert list(wide.skipped.groups) == [f"2026-10-01 is outside the API window ({WINDOW})"]
+    assert wide.covered == Window(WINDOW.first, D("2026-11-30"))
+
+
+def test_covered_is_none_without_rows_or_period_and_clipped_to_the_window() -> None:
+    assert collect([], AGENTS, ZONES, WINDOW).covered is None
+    far = Window(D("2027-01-01"), D("2027-01-02"))
+    assert Collected(Aggregator(), WINDOW, far).covered is None
+
+
+def test_an_unreadable_row_of_an_agent_no_user_matches_turns_zeroing_off() -> None:
+    ledger = {("u-ana", D("2026-11-26")): Entry(Decimal("7"), 1)}
+    rows: list[Row | RowError] = [
+        row(2, "bo.chen@example.com", "2026-11-25T10:00:00Z", "10"),
+        RowError(3, "bad value", "ana.silav@example.com", datetime(2026, 11, 26, tzinfo=UTC)),
+        RowError(4, "bad value", "zed@example.com", None),
+        row(5, "bo.chen@example.com", "2026-11-27T10:00:00Z", "20"),
+    ]
+    got = collect(rows, AGENTS, ZONES, WINDOW)
+    assert got.zeroing_off == "line 3 has an unknown agent"  # the first reason is kept
+    assert not got.tainted_users and not got.tainted_points
+    result = diff(got, ledger)
+    assert [c.reason for c in result.changes] == ["new", "new"] and result.kept == 1
+    # Without the unreadable rows Ana's day is zeroed: the rule is what keeps it.
+    clean = collect([rows[0], rows[3]], AGENTS, ZONES, WINDOW)
+    assert clean.zeroing_off is None
+    assert [c.reason for c in diff(clean, ledger).changes] == ["new", "zeroed", "new"]
+
+
+def test_a_missing_agent_overrides_an_earlier_unknown_agent_as_the_reason() -> None:
+    rows: list[Row | RowError] = [
+        row(2, "zed@example.com", "2026-11-25T10:00:00Z", "10"),
+        row(3, "zed2@example.com", "2026-11-25T10:00:00Z", "10"),
+        RowError(4, "missing agent", None, None),
+    ]
+    assert collect(rows[:2], AGENTS, ZONES, WINDOW).zeroing_off == "line 2 has an unknown agent"
+    assert collect(rows, AGENTS, ZONES, WINDOW).zeroing_off == "line 4 has no agent"
+
+
+def test_an_unreadable_row_with_a_time_taints_only_that_users_local_day() -> None:
+    # 03:00 UTC on the 27th is still the 26th in New York, Ana's zone.
+    when = datetime(2026, 11, 27, 3, tzinfo=UTC)
+    got = collect([RowError(2, "bad value", "ana.silva@example.com", when)], AGENTS, ZONES, WINDOW)
+    assert got.tainted_points == {("u-ana", D("2026-11-26"))} and not got.tainted_users
+    assert got.zeroing_off is None
+
+
+def test_full_resends_unchanged_points_and_zeroes_with_reason_full() -> None:
+    got = collect(
+        [
+            row(2, "bo.chen@example.com", "2026-11-25T10:00:00Z", "10"),
+            row(3, "bo.chen@example.com", "2026-11-27T10:00:00Z", "20"),
+        ],
+        AGENTS,
+        ZONES,
+        WINDOW,
+    )
+    ledger = {
+        ("u-bo", D("2026-11-25")): Entry(Decimal("10"), 1),
+        ("u-bo", D("2026-11-26")): ZERO,
+        ("u-bo", D("2026-11-27")): Entry(Decimal("19"), 1),
+    }
+    normal = diff(got, ledger)
+    assert [(c.day, c.reason) for c in normal.changes] == [(D("2026-11-27"), "changed")]
+    assert normal.unchanged == 2 and normal.kept == 0
+    full = diff(got, ledger, full=True)
+    assert [(c.day, c.value, c.count, c.previous, c.reason) for c in full.changes] == [
+        (D("2026-11-25"), Decimal(10), 1, Entry(Decimal(10), 1), "full"),
+        (D("2026-11-26"), Decimal(0), 1, ZERO, "zeroed"),
+        (D("2026-11-27"), Decimal(20), 1, Entry(Decimal(19), 1), "changed"),
+    ]
+    assert full.unchanged == 0
+
+
+def test_changes_come_out_by_day_then_user() -> None:
+    got = collect(
+        [
+            row(2, "bo.chen@example.com", "2026-11-27T10:00:00Z", "1"),
+            row(3, "ana.silva@example.com", "2026-11-27T17:00:00Z", "1"),
+            row(4, "bo.chen@example.com", "2026-11-25T10:00:00Z", "1"),
+        ],
+        AGENTS,
+        ZONES,
+        WINDOW,
+    )
+    ledger = {("u-bo", D("2026-11-26")): Entry(Decimal(3), 1), ("u-ana", D("2026-11-26")): ZERO}
+    changes = diff(got, ledger, zero_mode="delete").changes
+    assert [(c.day, c.user_id, c.reason, c.count) for c in changes] == [
+        (D("2026-11-25"), "u-bo", "new", 1),
+        (D("2026-11-26"), "u-ana", "deleted", 0),
+        (D("2026-11-26"), "u-bo", "deleted", 0),
+        (D("2026-11-27"), "u-ana", "new", 1),
+        (D("2026-11-27"), "u-bo", "new", 1),
+    ]
+    assert Entry(Decimal(0), 1) == ZERO
+
+
+class DirectUsersWfm(FakeWfm):
+    """A listing of users directly (no management units), one user in two units."""
+
+    def list_business_unit_users(self, bu_id: str) -> list[dict[str, Any]]:
+        return {
+            "bu-ny": [{"id": "ny1"}, {"name": "no id"}, {"id": "both"}],
+            "bu-in": [{"users": [{"id": "in1"}, {"name": "no id"}]}, {"id": "both"}],
+        }[bu_id]
+
+
+def test_zones_from_a_listing_of_users_directly_and_the_first_unit_wins() -> None:
+    assert fetch_user_zones(DirectUsersWfm()) == {
+        "ny1": "America/New_York",
+        "both": "America/New_York",
+        "in1": "Asia/Kolkata",
+    }
+    zones = ZoneMap(fetch_user_zones(DirectUsersWfm()), "UTC")
+    assert zones.has_unit("in1") and not zones.has_unit("nobody")
+    assert zones.for_user("nobody").key == "UTC"

@@ -264,6 +264,7 @@ def test_a_jsonl_number_with_an_absurd_exponent_is_a_row_error(tmp_path: Path) -
 def test_a_csv_value_with_an_absurd_exponent_is_a_row_error(tmp_path: Path) -> None:
     data = b"agent,timestamp,value\nx,2026-11-27,1e999999999999\nx,2026-11-27,-1E+999999999999\n"
     rows = list(read_rows(write(tmp_path, "d.csv", data), Columns()))
+    assert len(rows) == 2  # all() over no rows would pass
     assert all(isinstance(r, RowError) and "too large" in r.message for r in rows)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,14 +80,20 @@ CASES = [
         live([live_revenue()]),
         [(Op.REPLACE, EM, "Revenue")],
         changes={"Revenue": [("unit", "Currency", "Number"), ("unitDefinition", "USD", None)]},
-        reasons={"Revenue": "--allow-replace"},
+        reasons={
+            "Revenue": "unit and unitDefinition cannot be changed in place: delete + create "
+            "with a new id; refused unless --allow-replace or policy.allow_replace"
+        },
     ),
     Case(
         "unit changed while in use: blocked, never replaced",
         manifest(external_metrics=(revenue(unit="Number"),)),
         live([live_revenue(inUse=True)]),
         [(Op.BLOCKED, EM, "Revenue")],
-        reasons={"Revenue": "in use"},
+        reasons={
+            "Revenue": "unit cannot be changed in place and the metric is in use by profile "
+            "metrics: a replace (delete + create) would break them"
+        },
         allow_replace=True,
     ),
     Case(
@@ -96,7 +103,7 @@ CASES = [
         ),
         live([live_revenue("em-1"), live_revenue("em-2")]),
         [(Op.CREATE, EM, "Calls won"), (Op.BLOCKED, EM, "Revenue")],
-        reasons={"Revenue": "ambiguous name: 2 live objects"},
+        reasons={"Revenue": "ambiguous name: 2 live objects are named 'Revenue' (em-1, em-2)"},
     ),
     Case(
         "undeclared live objects are unmanaged without the removals policy",
@@ -129,6 +136,35 @@ CASES = [
             (Op.DEACTIVATE, PR, "Old floor"),
             (Op.DEACTIVATE, EM, "Old"),
         ],
+        reasons={
+            "Old badge": "declared by no manifest and removals are allowed: delete",
+            "Sales floor/Old metric": "declared by no manifest and removals are allowed: disable "
+            "its objective (Genesys cannot delete profile metrics)",
+            "Old floor": "declared by no manifest and removals are allowed: deactivate "
+            "(Genesys cannot delete profiles)",
+            "Old": "declared by no manifest and removals are allowed: delete",
+        },
+    ),
+    Case(
+        "creates and updates come before removals, removals in reverse kind order",
+        manifest(
+            external_metrics=(revenue(precision=3),),
+            profiles=(sales(revenue_metric(), revenue_metric(name="New")),),
+            achievements=(wins(),),
+            allow_removals=True,
+        ),
+        live(
+            [live_revenue(), live_revenue("em-9", name="Old")],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric()]},
+            [live_wins(), live_wins("ach-9", name="Old badge")],
+        ),
+        [
+            (Op.UPDATE, EM, "Revenue"),
+            (Op.CREATE, PM, "Sales floor/New"),
+            (Op.DEACTIVATE, ACH, "Old badge"),
+            (Op.DEACTIVATE, EM, "Old"),
+        ],
     ),
     Case(
         "removals allowed but protected or in use: left alone; already inactive: a no-op",
@@ -147,7 +183,10 @@ CASES = [
             (Op.UNMANAGED, EM, "Busy"),
             (Op.UNMANAGED, EM, "Old"),
         ],
-        reasons={"Old": "protected", "Busy": "in use"},
+        reasons={
+            "Old": "protected by policy",
+            "Busy": "in use by a profile metric, so it cannot be deleted",
+        },
     ),
     Case(
         "removals only touch kinds the manifest declares",
@@ -160,7 +199,7 @@ CASES = [
         manifest(external_metrics=(revenue(precision=4),), protected=("Revenue",)),
         live([live_revenue()]),
         [(Op.BLOCKED, EM, "Revenue")],
-        reasons={"Revenue": "protected"},
+        reasons={"Revenue": "protected by the environment's policy: the tool never changes it"},
     ),
     Case(
         "zone points changed: update with an indexed path",
@@ -199,7 +238,7 @@ CASES = [
         manifest(profiles=(sales(division="Sales"),), external_metrics=(revenue(),)),
         live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
         [(Op.BLOCKED, PR, "Sales floor")],
-        reasons={"Sales floor": "division"},
+        reasons={"Sales floor": "a profile cannot move to another division through the API"},
     ),
     Case(
         "unknown division blocks the profile",
@@ -242,7 +281,7 @@ CASES = [
         manifest(achievements=(wins(trigger={"metric": "Nope", "operator": "GT", "value": 1}),)),
         live([], achievements=[]),
         [(Op.BLOCKED, ACH, "First win")],
-        reasons={"First win": "'Nope' not found"},
+        reasons={"First win": "trigger: metric 'Nope' not found in the org or the manifests"},
     ),
     Case(
         "achievement trigger on a native metric; email text changed",
@@ -280,7 +319,9 @@ CASES = [
         manifest(external_metrics=(revenue(enabled=False),)),
         live([live_revenue(inUse=True)]),
         [(Op.BLOCKED, EM, "Revenue")],
-        reasons={"Revenue": "while profile metrics use it"},
+        reasons={
+            "Revenue": "Genesys refuses to disable an external metric while profile metrics use it"
+        },
     ),
     Case(
         "an achievement follows its trigger metric through a replace in the same apply",
@@ -296,6 +337,286 @@ CASES = [
         live([live_revenue("em-2")], achievements=[live_wins(metric_id="em-1")]),
         [(Op.UPDATE, ACH, "First win")],
         changes={"First win": [("trigger.metric", "<unknown metric em-1>", "Revenue")]},
+    ),
+    Case(
+        "profile metric precision and time display unit changed: update",
+        manifest(
+            profiles=(sales(revenue_metric(precision=4, time_display_unit="Minutes")),),
+            external_metrics=(revenue(),),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.UPDATE, PM, "Sales floor/Revenue")],
+        changes={
+            "Sales floor/Revenue": [("precision", 2, 4), ("timeDisplayUnit", "None", "Minutes")]
+        },
+    ),
+    Case(
+        "removals allowed: an undeclared external metric the manifests point at stays",
+        manifest(
+            external_metrics=(revenue(),),
+            profiles=(sales(revenue_metric(), revenue_metric(name="Old", external_metric="Old")),),
+            allow_removals=True,
+        ),
+        live(
+            [live_revenue(), live_revenue("em-9", name="Old"), live_revenue("em-8", name="Gone")],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric()]},
+        ),
+        # A profile metric may measure a live external metric no manifest declares.
+        [
+            (Op.UNMANAGED, EM, "Old"),
+            (Op.CREATE, PM, "Sales floor/Old"),
+            (Op.DEACTIVATE, EM, "Gone"),
+        ],
+    ),
+    Case(
+        "removals allowed: an undeclared external metric a trigger watches stays",
+        manifest(
+            external_metrics=(revenue(),),
+            achievements=(wins(trigger={"metric": "Old", "operator": "GTE", "value": 1}),),
+            allow_removals=True,
+        ),
+        live([live_revenue(), live_revenue("em-9", name="Old")], achievements=[]),
+        [(Op.UNMANAGED, EM, "Old"), (Op.CREATE, ACH, "First win")],
+    ),
+    Case(
+        "what a profile metric measures cannot change: external to another external",
+        manifest(
+            external_metrics=(revenue(), revenue(name="Calls won", unit="Number")),
+            profiles=(sales(revenue_metric(external_metric="Calls won")),),
+        ),
+        live(
+            [live_revenue(), live_revenue("em-2", name="Calls won", unit="Number")],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric()]},
+        ),
+        [(Op.BLOCKED, PM, "Sales floor/Revenue")],
+        changes={"Sales floor/Revenue": [("externalMetric", "Revenue", "Calls won")]},
+        reasons={"Sales floor/Revenue": "the metric a profile metric measures cannot be changed"},
+    ),
+    Case(
+        "what a profile metric measures cannot change: external to native, with another change",
+        manifest(
+            external_metrics=(revenue(),),
+            profiles=(
+                sales(
+                    revenue_metric(
+                        external_metric=None, native_metric="Average Handle Time", precision=0
+                    )
+                ),
+            ),
+        ),
+        live([live_revenue()], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.BLOCKED, PM, "Sales floor/Revenue")],
+        changes={
+            "Sales floor/Revenue": [
+                ("externalMetric", "Revenue", None),
+                ("nativeMetric", None, "Average Handle Time"),
+                ("precision", 2, 0),
+            ]
+        },
+        reasons={
+            "Sales floor/Revenue": "the metric a profile metric measures cannot be changed; "
+            "give the new one another name (and disable this one)"
+        },
+    ),
+    Case(
+        "a division change with another change is still blocked",
+        manifest(profiles=(sales(division="Sales", description="New"),), external_metrics=()),
+        live([], [live_sales()], {"pr-1": [live_revenue_metric()]}),
+        [(Op.BLOCKED, PR, "Sales floor"), (Op.BLOCKED, PM, "Sales floor/Revenue")],
+        reasons={
+            "Sales floor": "cannot move to another division",
+            "Sales floor/Revenue": "external metric 'Revenue' not found in the org",
+        },
+    ),
+    Case(
+        "a live division given by id only is the division of that id",
+        manifest(profiles=(sales(),), external_metrics=(revenue(),)),
+        live(
+            [live_revenue()],
+            [live_sales(division={"id": "div-home"})],
+            {"pr-1": [live_revenue_metric()]},
+        ),
+        [],
+    ),
+    Case(
+        "a metric name several live metrics share blocks what measures it",
+        manifest(
+            profiles=(sales(revenue_metric(name="Dup", external_metric="Dup")),),
+            achievements=(
+                wins(trigger={"metric": "Average Handle Time", "operator": "LT", "value": 1}),
+            ),
+        ),
+        live(
+            [
+                live_revenue("em-1", name="Dup"),
+                live_revenue("em-2", name="Dup"),
+                live_revenue("em-3", name="Average Handle Time"),
+            ],
+            [live_sales()],
+            {"pr-1": []},
+            [],
+        ),
+        [
+            (Op.UNMANAGED, EM, "Average Handle Time"),
+            (Op.UNMANAGED, EM, "Dup"),
+            (Op.UNMANAGED, EM, "Dup"),
+            (Op.BLOCKED, PM, "Sales floor/Dup"),
+            (Op.BLOCKED, ACH, "First win"),
+        ],
+        reasons={
+            "Sales floor/Dup": "ambiguous name: 2 live metrics are named 'Dup'",
+            "First win": "trigger: ambiguous name: 2 live metrics",
+        },
+    ),
+    Case(
+        "unit definition changed alone: replace",
+        manifest(external_metrics=(revenue(unit_definition="EUR"),)),
+        live([live_revenue()]),
+        [(Op.REPLACE, EM, "Revenue")],
+        changes={"Revenue": [("unitDefinition", "USD", "EUR")]},
+        reasons={"Revenue": "unitDefinition cannot be changed in place"},
+    ),
+    Case(
+        "what a profile metric measures cannot change: native to another native",
+        manifest(
+            profiles=(
+                sales(
+                    ProfileMetric(name="AHT", native_metric="First Contact Resolution", zones=ZONES)
+                ),
+            ),
+        ),
+        live(
+            [],
+            [live_sales()],
+            {
+                "pr-1": [
+                    live_revenue_metric(
+                        name="AHT", externalMetricDefinitionId=None, metricDefinitionId="nat-aht"
+                    )
+                ]
+            },
+        ),
+        [(Op.BLOCKED, PM, "Sales floor/AHT")],
+        changes={
+            "Sales floor/AHT": [("nativeMetric", "Average Handle Time", "First Contact Resolution")]
+        },
+    ),
+    Case(
+        "a protected profile's metrics are protected with it",
+        manifest(
+            profiles=(sales(revenue_metric(enabled=False), revenue_metric(name="New")),),
+            external_metrics=(revenue(),),
+            protected=("Sales floor",),
+            allow_removals=True,
+        ),
+        live(
+            [live_revenue()],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric(), live_revenue_metric("pm-9", name="Old metric")]},
+        ),
+        [
+            (Op.BLOCKED, PM, "Sales floor/New"),
+            (Op.UNMANAGED, PM, "Sales floor/Old metric"),
+            (Op.BLOCKED, PM, "Sales floor/Revenue"),
+        ],
+        reasons={
+            "Sales floor/New": "its profile 'Sales floor' is protected by the environment's "
+            "policy: the tool never changes it",
+            "Sales floor/Old metric": "protected by policy",
+            "Sales floor/Revenue": "protected by the environment's policy",
+        },
+    ),
+    Case(
+        "an ambiguous declared external metric blocks what measures or watches it",
+        manifest(
+            external_metrics=(revenue(),),
+            profiles=(sales(),),
+            achievements=(wins(),),
+        ),
+        live([live_revenue("em-1"), live_revenue("em-2")], [live_sales()], {"pr-1": []}, []),
+        [
+            (Op.BLOCKED, EM, "Revenue"),
+            (Op.BLOCKED, PM, "Sales floor/Revenue"),
+            (Op.BLOCKED, ACH, "First win"),
+        ],
+        reasons={
+            "Sales floor/Revenue": "external metric 'Revenue' is blocked",
+            "First win": "trigger: external metric 'Revenue' is blocked",
+        },
+    ),
+    Case(
+        "a unit change of an external metric in use blocks what watches it",
+        manifest(external_metrics=(revenue(unit="Number"),), achievements=(wins(),)),
+        live([live_revenue(inUse=True)], achievements=[live_wins()]),
+        [(Op.BLOCKED, EM, "Revenue"), (Op.BLOCKED, ACH, "First win")],
+        reasons={"First win": "trigger: external metric 'Revenue' is blocked"},
+        allow_replace=True,
+    ),
+    Case(
+        "disabling an external metric in use together with another change is blocked",
+        manifest(external_metrics=(revenue(enabled=False, precision=0),)),
+        live([live_revenue(inUse=True)]),
+        [(Op.BLOCKED, EM, "Revenue")],
+        reasons={"Revenue": "refuses to disable"},
+    ),
+    Case(
+        "enabling an external metric in use is an update",
+        manifest(external_metrics=(revenue(),)),
+        live([live_revenue(inUse=True, enabled=False)]),
+        [(Op.UPDATE, EM, "Revenue")],
+        changes={"Revenue": [("enabled", False, True)]},
+    ),
+    Case(
+        "a native metric name an external metric also uses is not ambiguous for a native metric",
+        manifest(
+            profiles=(
+                sales(ProfileMetric(name="AHT", native_metric="Average Handle Time", zones=ZONES)),
+            )
+        ),
+        live([live_revenue("em-3", name="Average Handle Time")], [live_sales()], {"pr-1": []}),
+        [(Op.UNMANAGED, EM, "Average Handle Time"), (Op.CREATE, PM, "Sales floor/AHT")],
+    ),
+    Case(
+        "a shorthand that cannot expand blocks that profile metric only",
+        manifest(
+            profiles=(
+                sales(
+                    ProfileMetric.model_validate(
+                        {
+                            "name": "AHT",
+                            "nativeMetric": "Average Handle Time",
+                            "target": {"value": 300, "points": 50},
+                        }
+                    ),
+                    ProfileMetric(
+                        name="FCR", native_metric="First Contact Resolution", zones=ZONES
+                    ),
+                ),
+            )
+        ),
+        live([], [live_sales()], {"pr-1": []}),
+        [(Op.BLOCKED, PM, "Sales floor/AHT"), (Op.CREATE, PM, "Sales floor/FCR")],
+        reasons={"Sales floor/AHT": "target needs a direction"},
+    ),
+    Case(
+        "two live profile metrics with the declared name: blocked",
+        manifest(profiles=(sales(),), external_metrics=(revenue(),)),
+        live(
+            [live_revenue()],
+            [live_sales()],
+            {"pr-1": [live_revenue_metric("pm-1"), live_revenue_metric("pm-2")]},
+        ),
+        [(Op.BLOCKED, PM, "Sales floor/Revenue")],
+        reasons={"Sales floor/Revenue": "ambiguous name: 2 live objects"},
+    ),
+    Case(
+        "two live achievements with the declared name: blocked",
+        manifest(achievements=(wins(),), external_metrics=(revenue(),)),
+        live([live_revenue()], achievements=[live_wins("ach-1"), live_wins("ach-2")]),
+        [(Op.BLOCKED, ACH, "First win")],
+        reasons={"First win": "ambiguous name: 2 live objects are named 'First win'"},
     ),
 ]
 
@@ -411,3 +732,41 @@ def test_without_the_removals_policy_inactive_leftovers_stay_unmanaged() -> None
     ops = _removed_earlier(allow_removals=False)
     assert ops[(PR, "Off floor")][0] is Op.UNMANAGED
     assert ops[(PM, "Sales floor/Old metric")][0] is Op.UNMANAGED
+
+
+def test_replace_is_refused_by_default_and_allowed_by_the_environments_policy() -> None:
+    desired = manifest(external_metrics=(revenue(unit="Number"),))
+    (refused,) = plan(desired, live([live_revenue()])).actions
+    assert refused.op is Op.REPLACE and "refused unless" in (refused.reason or "")
+    policy = desired.environment.policy.model_copy(update={"allow_replace": True})
+    environment = desired.environment.model_copy(update={"policy": policy})
+    (allowed,) = plan(
+        dataclasses.replace(desired, environment=environment), live([live_revenue()])
+    ).actions
+    assert allowed.op is Op.REPLACE and "refused" not in (allowed.reason or "")
+
+
+def test_an_org_without_a_home_division_blocks_profiles_without_one() -> None:
+    state = dataclasses.replace(live([], [], {}), home_division=None)
+    result = plan(manifest(profiles=(sales(),)), state)
+    blocked = {a.name: a.reason for a in result.actions if a.op is Op.BLOCKED}
+    assert blocked["Sales floor"] == "no home division in the org"
+    named = plan(manifest(profiles=(sales(division="Nowhere"),)), state)
+    assert named.actions[0].reason == "division 'Nowhere' not found in the org"
+
+
+def test_a_native_metric_name_two_definitions_share_is_ambiguous() -> None:
+    state = live([], [live_sales()], {"pr-1": []})
+    state = dataclasses.replace(
+        state,
+        metric_definitions=[
+            *state.metric_definitions,
+            {"id": "nat-2", "name": "Average Handle Time"},
+        ],
+    )
+    metric = ProfileMetric(name="AHT", native_metric="Average Handle Time", zones=ZONES)
+    (action,) = [
+        a for a in plan(manifest(profiles=(sales(metric),)), state).actions if a.kind is PM
+    ]
+    assert action.op is Op.BLOCKED
+    assert action.reason == "ambiguous name: 2 live metrics are named 'Average Handle Time'"
