@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -120,10 +120,13 @@ def command(
         server = serve(emulator, host, port)
     except OSError as error:
         raise ConfigurationError(f"cannot listen on {host}:{port}: {error.strerror}") from error
-    stop = threading.Event()
+    # A flag, not a threading.Event: the handler runs between two bytecodes of the main thread,
+    # which may be inside Event.wait() holding the Event's lock; Event.set() in the handler
+    # would then wait for that lock forever (SIGTERM hung the emulator now and then).
+    stopping: list[int] = []
 
     def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        stopping.append(signum)
 
     previous = signal.signal(signal.SIGTERM, _stop)
     secret_note = f"client secret: {DEFAULT_SECRET} (documented default)"
@@ -141,8 +144,8 @@ def command(
             err=True,
         )
     try:
-        while not stop.wait(0.5):
-            pass
+        while not stopping:
+            time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     finally:
