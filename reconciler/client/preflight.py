@@ -14,7 +14,16 @@ from functools import partial
 from typing import Any
 
 from ..errors import ApiError
-from .api import BUSINESS_UNITS, DEFINITIONS, DIVISIONS, METRIC_DEFINITIONS, PROFILES, GenesysClient
+from .api import (
+    BUSINESS_UNITS,
+    DEFINITIONS,
+    DIVISIONS,
+    GROUPS,
+    METRIC_DEFINITIONS,
+    PROFILES,
+    USERS,
+    GenesysClient,
+)
 
 __all__ = ["Check", "Preflight", "run"]
 
@@ -29,6 +38,9 @@ PERMISSIONS: dict[str, str | None] = {
     f"{DIVISIONS}/home": None,
     BUSINESS_UNITS: None,
     f"{BUSINESS_UNITS}/{{id}}/users": "wfm:agent:view",
+    # Listing users needs no permission beyond a valid token; groups document none either.
+    USERS: None,
+    GROUPS: None,
 }
 
 
@@ -97,8 +109,12 @@ def run(
     region: str | None,
     achievements_path: str | None,
     pushes: bool,
+    members: bool = False,
 ) -> Preflight:
-    """Every check for an environment; `achievements_path` None: achievements not managed."""
+    """Every check for an environment; `achievements_path` None: achievements not managed.
+
+    `members`: a declared profile manages its members, so plans read users and groups.
+    """
 
     def done(checks: list[Check]) -> Preflight:
         allowed = client.limiter.announced
@@ -118,6 +134,8 @@ def run(
         ("divisions", DIVISIONS, _FIRST_PAGE),
         ("home division", f"{DIVISIONS}/home", None),
     ]
+    if members:
+        reads += [("users", USERS, _FIRST_PAGE), ("groups", GROUPS, _FIRST_PAGE)]
     for name, path, params in reads:
         checks.append(_check(name, path, PERMISSIONS[path], partial(_get, client, path, params)))
     if achievements_path is not None:

@@ -91,6 +91,7 @@ def command(root: Path, env: str, output_format: str) -> int:
                 if settings.manages_achievements
                 else None,
                 pushes="push" in settings.model_fields_set,
+                members=any(p.members is not None for p in manifest.resources.profiles),
             )
     except ConfigurationError as error:
         result = _unconfigured(manifest, error)

@@ -123,3 +123,24 @@ def test_missing_credentials_for_a_remote_org_are_one_failed_check(
     code, out = run(env(project, "https://api.example.invalid"), capsys)
     assert code == ExitCode.ERROR
     assert "GENESYSCLOUD_OAUTHCLIENT_ID is not set" in out
+
+
+def test_members_declared_add_the_directory_reads(
+    project: Path, limited: tuple[Emulator, EmulatorServer], creds: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Planning `members:` reads users and groups: doctor checks them, and only then."""
+    _, server = limited
+    args = env(project, server.url)
+    code, out = run([*args, "--format", "json"], capsys)
+    names = [c["name"] for c in json.loads(out)["checks"]]
+    assert code == ExitCode.OK and "users" not in names and "groups" not in names
+    members = project / "environments" / "org" / "members.yaml"
+    members.write_text(
+        "profiles:\n  - name: Sales Agents\n    members:\n      groups: [Sales Floor East]\n"
+    )
+    code, out = run([*args, "--format", "json"], capsys)
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+    assert code == ExitCode.OK, out
+    assert checks["users"]["ok"] and checks["users"]["path"] == "/api/v2/users"
+    assert checks["groups"]["ok"] and checks["groups"]["path"] == "/api/v2/groups"
