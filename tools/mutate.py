@@ -32,14 +32,16 @@ EQUIVALENTS = ROOT / "docs" / "mutation.md"
 #: Module -> the fast tests that guard it. Paths move with the code layout: update them here.
 PLANNER_TESTS = ["tests/reconcile/test_planner.py"]
 NORMAL_FORM_TESTS = ["tests/reconcile/test_normalize.py", *PLANNER_TESTS]
+# A kind's module also holds its API payloads, which the applier's tests pin down.
+RESOURCE_TESTS = [*NORMAL_FORM_TESTS, "tests/reconcile/test_applier.py"]
 DEFAULT_TESTS: dict[str, list[str]] = {
     "reconciler/manifests/objectives.py": ["tests/manifests/test_objectives.py"],
     "reconciler/reconcile/planner.py": PLANNER_TESTS,
     "reconciler/reconcile/normalize.py": NORMAL_FORM_TESTS,
-    "reconciler/reconcile/resources/external_metrics.py": NORMAL_FORM_TESTS,
-    "reconciler/reconcile/resources/profiles.py": NORMAL_FORM_TESTS,
-    "reconciler/reconcile/resources/profile_metrics.py": NORMAL_FORM_TESTS,
-    "reconciler/reconcile/resources/achievements.py": NORMAL_FORM_TESTS,
+    "reconciler/reconcile/resources/external_metrics.py": RESOURCE_TESTS,
+    "reconciler/reconcile/resources/profiles.py": RESOURCE_TESTS,
+    "reconciler/reconcile/resources/profile_metrics.py": RESOURCE_TESTS,
+    "reconciler/reconcile/resources/achievements.py": RESOURCE_TESTS,
     "reconciler/push/aggregate.py": ["tests/push/test_pure.py"],
     "reconciler/push/changes.py": ["tests/push/test_pure.py"],
     "reconciler/push/zones.py": ["tests/push/test_pure.py"],
