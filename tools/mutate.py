@@ -31,7 +31,11 @@ EQUIVALENTS = ROOT / "docs" / "mutation.md"
 
 #: Module -> the fast tests that guard it. Paths move with the code layout: update them here.
 PLANNER_TESTS = ["tests/reconcile/test_planner.py"]
-NORMAL_FORM_TESTS = ["tests/reconcile/test_normalize.py", *PLANNER_TESTS]
+NORMAL_FORM_TESTS = [
+    "tests/reconcile/test_normalize.py",
+    "tests/reconcile/test_payloads.py",
+    *PLANNER_TESTS,
+]
 # A kind's module also holds its API payloads, which the applier's tests pin down.
 RESOURCE_TESTS = [*NORMAL_FORM_TESTS, "tests/reconcile/test_applier.py"]
 DEFAULT_TESTS: dict[str, list[str]] = {

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from reconciler import scoring
 from reconciler.manifests.models import ObjectiveType
 from reconciler.manifests.objectives import expand
 from reconciler.scoring import Band, bands, daily_value, max_points, points
@@ -189,3 +190,25 @@ def test_bands_from_api_zones() -> None:
     # The API leaves out a limit that is not set: an open upper end, a lower end at 0.
     assert Band.from_api({"upperLimitPoints": 10, "lowerLimitPoints": 0}) == Band(0, None, 0, 10)
     assert points(450, bands([zone])) == 25
+
+
+def test_a_non_finite_daily_value_is_kept_not_taken_for_no_data() -> None:
+    assert daily_value(float("inf"), 2) == float("inf")
+    assert daily_value(float("-inf"), 3) == float("-inf")
+
+
+def test_infinity_past_a_top_zone_that_falls_scores_nothing() -> None:
+    # The best points (100) sit at 100; the top zone falls to 20 at 200. Past 200 no zone holds
+    # the value and the top end is not the best end, so it earns 0 - not the 20 at the limit.
+    peak = (Band(0, 100, 0, 100), Band(100, 200, 100, 20))
+    assert points(float("inf"), peak) == 0
+    assert points(float("-inf"), peak) == 0
+    assert points(200, peak) == 20
+    # Likewise below the bottom when the bottom end is not the best end.
+    rising = (Band(0, 100, 30, 100),)
+    assert points(float("-inf"), rising) == 0 and points(0, rising) == 30
+
+
+def test_the_public_names_are_exactly_the_engine() -> None:
+    assert sorted(scoring.__all__) == ["Band", "bands", "daily_value", "max_points", "points"]
+    assert all(callable(getattr(scoring, name)) for name in scoring.__all__)
