@@ -194,18 +194,18 @@ _PLAIN = (True, False)
 _CACHED_TEXT = 64
 
 
-@functools.lru_cache(maxsize=4096)
-def _resolve_plain(text: str) -> Scalar:
+def _plain(text: str) -> Scalar:
     return _construct(_resolver.resolve(ScalarNode, text, _PLAIN), text)  # type: ignore[no-untyped-call]
+
+
+_resolve_plain = functools.lru_cache(maxsize=4096)(_plain)
 
 
 def _scalar(event: Any, file: str) -> Scalar:
     tag = event.tag
     if tag is None and event.implicit == _PLAIN:
         text = event.value
-        if len(text) <= _CACHED_TEXT:
-            return _resolve_plain(text)
-        return _construct(_resolver.resolve(ScalarNode, text, _PLAIN), text)  # type: ignore[no-untyped-call]
+        return _resolve_plain(text) if len(text) <= _CACHED_TEXT else _plain(text)
     if tag is None or tag == "!":
         tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     if tag not in _SCALAR_TAGS:
